@@ -1,0 +1,29 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+# helpdesk_mgmt's stages (and ours) and the process role each one plays. Looked up by XML id,
+# not by name: admins rename stages, and a stage deleted before we were installed is
+# simply not there to map.
+HELPDESK_MGMT_STAGE_ROLES = {
+    "helpdesk_mgmt.helpdesk_ticket_stage_new": "new",
+    "helpdesk_mgmt.helpdesk_ticket_stage_in_progress": "in_progress",
+    "helpdesk_mgmt.helpdesk_ticket_stage_awaiting": "waiting",
+    "helpdesk_mgmt.helpdesk_ticket_stage_done": "closed",
+    "helpdesk_mgmt.helpdesk_ticket_stage_cancelled": "cancelled",
+    "helpdesk_mgmt.helpdesk_ticket_stage_rejected": "cancelled",
+    "mindx_helpdesk_process.helpdesk_ticket_stage_resolved": "resolved",
+}
+
+
+def post_init_hook(env):
+    """Give every stage that existed before installation its process role.
+
+    The new column was filled with the field's default; helpdesk_mgmt's stages get
+    the role they play, stages an admin created get the best guess from their flags
+    (so no stage is left outside the process gates), and our Resolved stage is put
+    between Waiting and Closed.
+    """
+    stages = env["helpdesk.ticket.stage"]
+    stages._map_process_roles(HELPDESK_MGMT_STAGE_ROLES)
+    resolved = env.ref("mindx_helpdesk_process.helpdesk_ticket_stage_resolved")
+    stages._place_after(resolved, "waiting")

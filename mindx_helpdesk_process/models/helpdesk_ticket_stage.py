@@ -1,0 +1,115 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+PROCESS_ROLES = [
+    ("new", "New"),
+    ("in_progress", "In Progress"),
+    ("waiting", "Waiting"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+# Roles whose stages helpdesk_mgmt must treat as closed (its `closed` flag sets
+# closed_date, hides the ticket from open lists and drives portal closing).
+CLOSING_ROLES = ("closed", "cancelled")
+
+
+class HelpdeskTicketStage(models.Model):
+    _inherit = "helpdesk.ticket.stage"
+
+    process_role = fields.Selection(
+        selection=PROCESS_ROLES,
+        required=True,
+        default="in_progress",
+        help="What this stage means in the support process. The process gates "
+        "identify stages by this role, not by their name, so stages may be renamed "
+        "freely. New: received, not acknowledged yet. In Progress: acknowledged and "
+        "being investigated. Waiting: escalated, waiting for the Dev Team or the "
+        "customer. Resolved: fixed, waiting for the customer's confirmation. Closed: "
+        "confirmed and followed up. Cancelled: spam, duplicates, rejected requests.",
+    )
+
+    @api.model
+    def _guess_process_role(self, closed, unattended):
+        """The role a stage most likely plays, from helpdesk_mgmt's own flags.
+
+        Used where nobody said which role a stage plays (stages created through the
+        API, stages that existed before installation), so that no stage escapes the
+        gates: a closing stage is guarded as a closure, never as a working stage.
+        """
+        if closed:
+            return "closed"
+        if unattended:
+            return "new"
+        return "in_progress"
+
+    @api.constrains("process_role", "closed")
+    def _check_process_role_closed(self):
+        for stage in self:
+            if (stage.process_role in CLOSING_ROLES) != bool(stage.closed):
+                raise ValidationError(
+                    self.env._(
+                        "Stage %(stage)s: a stage with the process role %(role)s must "
+                        "%(must)sbe marked as closed. Either change its process role or "
+                        "its 'Closed' flag.",
+                        stage=stage.display_name,
+                        role=dict(PROCESS_ROLES)[stage.process_role],
+                        must="" if stage.process_role in CLOSING_ROLES else "not ",
+                    )
+                )
+
+    @api.onchange("closed", "unattended")
+    def _onchange_process_role_flags(self):
+        guess = self._guess_process_role(self.closed, self.unattended)
+        if self.closed != (self.process_role in CLOSING_ROLES) or guess == "new":
+            self.process_role = guess
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "process_role" not in vals:
+                vals["process_role"] = self._guess_process_role(
+                    vals.get("closed"), vals.get("unattended")
+                )
+        return super().create(vals_list)
+
+    @api.model
+    def _map_process_roles(self, roles_by_xmlid):
+        """Set the role of every existing stage: known ones by XML id, others by flags.
+
+        One write per role, whatever the number of stages.
+        """
+        stages = self.with_context(active_test=False).search([])
+        role_by_id = {
+            stage.id: self._guess_process_role(stage.closed, stage.unattended)
+            for stage in stages
+        }
+        for xmlid, role in roles_by_xmlid.items():
+            stage = self.env.ref(xmlid, raise_if_not_found=False)
+            if stage and stage.closed == (role in CLOSING_ROLES):
+                role_by_id[stage.id] = role
+        for role in set(role_by_id.values()):
+            ids = [stage_id for stage_id, r in role_by_id.items() if r == role]
+            self.browse(ids).write({"process_role": role})
+
+    @api.model
+    def _place_after(self, stage, after_role):
+        """Put `stage` right after the last stage of `after_role` in the kanban order.
+
+        Closing stages that would come before it move one step down, so that the
+        process stages read New, In Progress, Waiting, Resolved, Closed, Cancelled.
+        """
+        before = self.search([("process_role", "=", after_role)], order="sequence desc")
+        sequence = (before[:1].sequence or 0) + 1
+        to_shift = self.search(
+            [
+                ("id", "!=", stage.id),
+                ("sequence", ">=", sequence),
+                ("process_role", "in", CLOSING_ROLES),
+            ]
+        )
+        for closing_stage in to_shift:
+            closing_stage.sequence += 1
+        stage.sequence = sequence

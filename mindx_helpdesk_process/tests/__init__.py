@@ -1,0 +1,3 @@
+from . import test_install
+from . import test_mail_gateway
+from . import test_stage_roles

@@ -1,0 +1,111 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Fixtures every test of the addon builds on, created once per test class.
+
+The seed's cast: the "LMS Support" team reached by email, its agent and manager,
+and the customer (a course coordinator) who has a portal login but writes by email.
+"""
+
+from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
+
+PROCESS_STAGE_ROLES = ("new", "in_progress", "waiting", "resolved", "closed")
+
+# An inbound email as a mail server hands it to Odoo's gateway (message_process).
+INBOUND_EMAIL = """Return-Path: <{return_path}>
+To: {to}
+Cc: {cc}
+Received: by mail.example.com (Postfix, from userid 10002)
+    id 5DF9ABFB2A; Tue, 28 Nov 2026 22:35:00 +0700 (ICT)
+Message-ID: {msg_id}
+Date: {date}
+From: {email_from}
+MIME-Version: 1.0
+Subject: {subject}
+{extra}Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+{body}
+"""
+
+
+class HelpdeskProcessCommon(MailCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.stage_by_role = {
+            role: cls.env["helpdesk.ticket.stage"].search(
+                [("process_role", "=", role)], limit=1
+            )
+            for role in PROCESS_STAGE_ROLES + ("cancelled",)
+        }
+        cls.agent = mail_new_test_user(
+            cls.env,
+            login="mindx_agent",
+            name="Tran Van Agent",
+            email="agent@mindx.example.com",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user",
+            notification_type="inbox",
+        )
+        cls.manager = mail_new_test_user(
+            cls.env,
+            login="mindx_manager",
+            name="Le Thi Manager",
+            email="manager@mindx.example.com",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_manager",
+            notification_type="inbox",
+        )
+        cls.portal_user = mail_new_test_user(
+            cls.env,
+            login="ha_coordinator",
+            name="Nguyen Thi Ha",
+            email="ha.nguyen@customer.example.com",
+            groups="base.group_portal",
+            notification_type="email",
+        )
+        cls.customer = cls.portal_user.partner_id
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "LMS Support",
+                "alias_name": "lms-support",
+                "user_ids": [(6, 0, [cls.agent.id, cls.manager.id])],
+                "user_id": cls.manager.id,
+            }
+        )
+        cls.team_alias_email = cls.team.alias_id.alias_full_name
+
+    @classmethod
+    def _create_ticket(cls, **values):
+        vals = {
+            "name": "LMS Performance Issue - Class WEB101-HN-2024",
+            "description": "<p>Students cannot submit assignments.</p>",
+            "team_id": cls.team.id,
+            "partner_id": cls.customer.id,
+        }
+        vals.update(values)
+        return cls.env["helpdesk.ticket"].create(vals)
+
+    def _receive_email(self, subject, body="Hello,\nthe LMS is very slow.", **kwargs):
+        """Deliver an email to the team's alias through the real mail gateway.
+
+        Returns the ticket it created or updated (found by its subject).
+        """
+        values = {
+            "to": self.team_alias_email,
+            "cc": "",
+            "return_path": "ha.nguyen@customer.example.com",
+            "email_from": '"Nguyen Thi Ha" <ha.nguyen@customer.example.com>',
+            "date": "Sat, 28 Nov 2026 22:35:00 +0700",
+            "extra": "",
+            "subject": subject,
+            "body": body,
+        }
+        values.update(kwargs)
+        return self.format_and_process(
+            INBOUND_EMAIL,
+            values.pop("email_from"),
+            values.pop("to"),
+            subject=values.pop("subject"),
+            target_model="helpdesk.ticket",
+            **values,
+        )

@@ -1,0 +1,222 @@
+# shellcheck shell=bash
+# Shared bootstrap for scripts/run.sh, scripts/test.sh, scripts/lint.sh and .ci/run.
+#
+# Everything it makes lives in ignored folders of the repository: .venv (Python),
+# .local/ (generated Odoo configs, the private PostgreSQL clusters, filestores, logs).
+# Source it; it defines functions and never exits the caller on its own except on errors.
+
+set -euo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ADDON=mindx_helpdesk_process
+VENV="$REPO_DIR/.venv"
+LOCAL="$REPO_DIR/.local"
+PYTHON_BIN="${PYTHON:-python3}"
+
+say() { printf '\033[1m[mindx]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[mindx] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# --- Odoo source ---------------------------------------------------------------
+require_odoo_src() {
+    if [[ -z "${ODOO_SRC:-}" ]]; then
+        die "ODOO_SRC is not set. It must point at an Odoo 18.0 source tree (the folder holding odoo-bin).
+  Get one with:   git clone --depth 1 -b 18.0 https://github.com/odoo/odoo.git ~/odoo-18
+  then run:       export ODOO_SRC=~/odoo-18
+  Or skip the native set-up and use Docker: docker compose up (see README.md, section Docker)."
+    fi
+    ODOO_SRC="$(cd "$ODOO_SRC" 2>/dev/null && pwd)" \
+        || die "ODOO_SRC=$ODOO_SRC does not exist. Point it at an Odoo 18.0 source tree (git clone -b 18.0 of odoo/odoo)."
+    [[ -x "$ODOO_SRC/odoo-bin" && -f "$ODOO_SRC/odoo/release.py" ]] \
+        || die "ODOO_SRC=$ODOO_SRC holds no odoo-bin: point it at the top folder of an Odoo 18.0 source tree."
+    grep -qE "^version_info = \(18, 0," "$ODOO_SRC/odoo/release.py" \
+        || die "ODOO_SRC=$ODOO_SRC is not Odoo 18.0 (see $ODOO_SRC/odoo/release.py); this addon needs the 18.0 series."
+    export ODOO_SRC
+}
+
+# --- Python virtual environment ---------------------------------------------------
+# Odoo's requirements.txt is used as it is, less two lines that do not work on
+# Python 3.11 here: cbor2 5.4.2 (builds as version 0.0.0; requirements-odoo-fixes.txt
+# pins a good 5.6.x) and python-ldap (needs LDAP headers; no feature of ours uses it).
+ensure_venv() {
+    local odoo_reqs="$LOCAL/odoo-requirements.txt" stamp="$VENV/.mindx-stamp" want
+    mkdir -p "$LOCAL"
+    grep -vE '^[[:space:]]*(python-ldap|cbor2)[[:space:]=;<>]' "$ODOO_SRC/requirements.txt" >"$odoo_reqs"
+    want="$(cat "$odoo_reqs" "$REPO_DIR/requirements-odoo-fixes.txt" "$REPO_DIR/requirements.txt" \
+        | sha256sum | cut -c1-16) $ODOO_SRC"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        return 0
+    fi
+    "$PYTHON_BIN" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' \
+        || die "$PYTHON_BIN is $("$PYTHON_BIN" -V 2>&1); Odoo 18 needs Python 3.10 to 3.12 (set PYTHON=...)."
+    local log="$LOCAL/pip.log"
+    say "installing Python packages into .venv (first run only, a few minutes; log: ${log#"$REPO_DIR"/})"
+    [[ -x "$VENV/bin/python" ]] || "$PYTHON_BIN" -m venv "$VENV"
+    : >"$log"
+    pip_install() {
+        "$VENV/bin/python" -m pip --disable-pip-version-check install "$@" >>"$log" 2>&1 \
+            || { tail -n 30 "$log" >&2; die "pip install $* failed (log: $log)"; }
+    }
+    pip_install -U pip wheel 'setuptools<81'
+    pip_install -r "$odoo_reqs" -r "$REPO_DIR/requirements-odoo-fixes.txt"
+    # Odoo itself, as a path entry on ODOO_SRC (compat mode: a plain .pth line). The
+    # default editable finder loses against the odoo/addons folder that addon wheels
+    # such as helpdesk_mgmt install into site-packages.
+    pip_install --no-deps --no-build-isolation --config-settings editable_mode=compat -e "$ODOO_SRC"
+    pip_install -r "$REPO_DIR/requirements.txt"
+    echo "$want" >"$stamp"
+}
+
+venv_site_packages() {
+    "$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'
+}
+
+addons_path() {
+    echo "$ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$(venv_site_packages)/odoo/addons,$REPO_DIR"
+}
+
+# --- PostgreSQL --------------------------------------------------------------------
+# PG_HOST/PG_PORT/PG_USER/PG_PASSWORD are what Odoo is told; PG_STARTED_DIR is set when
+# this script started a private cluster (so only that one is stopped).
+PG_STARTED_DIR=""
+
+pg_env_reachable() {
+    [[ -n "${PGHOST:-}${PGPORT:-}" ]] || return 1
+    "$VENV/bin/python" - <<'PY' 2>/dev/null
+import os, psycopg2
+psycopg2.connect(dbname=os.environ.get("PGDATABASE", "postgres"), connect_timeout=5).close()
+PY
+}
+
+pg_bindir() {
+    local d
+    if command -v pg_ctl >/dev/null 2>&1; then dirname "$(command -v pg_ctl)"; return; fi
+    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        [[ -x "$d/pg_ctl" ]] && { echo "$d"; return; }
+    done
+    die "no PostgreSQL server found (pg_ctl). Install it (Debian/Ubuntu: apt-get install postgresql),
+  or point PGHOST/PGPORT/PGUSER/PGPASSWORD at a running server."
+}
+
+free_port() {
+    "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Run a PostgreSQL tool as the owner of the cluster: the postgres OS user when we are
+# root (the server refuses to run as root), ourselves otherwise.
+as_pg_owner() {
+    if [[ $(id -u) -eq 0 ]]; then
+        id postgres >/dev/null 2>&1 || die "running as root needs the 'postgres' OS user to own the private cluster"
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# pg_private_start ROOT [throwaway]: start (initialising if needed) a cluster whose data
+# is in ROOT/data, on 127.0.0.1 and a free port; reuse it when it is already running.
+# ROOT belongs to the cluster's owner (its logs are written there too).
+pg_private_start() {
+    local root="$1" throwaway="${2:-}" bindir port
+    local data="$root/data"
+    bindir="$(pg_bindir)"
+    mkdir -p "$root"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$root" && chmod 700 "$root"
+    if [[ -f "$data/postmaster.pid" ]] && as_pg_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        port="$(sed -n 4p "$data/postmaster.pid")"
+        say "reusing the private PostgreSQL cluster in ${root#"$REPO_DIR"/} (port $port)"
+    else
+        if [[ ! -f "$data/PG_VERSION" ]]; then
+            as_pg_owner "$bindir/initdb" -D "$data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 \
+                >"$LOCAL/initdb.log" 2>&1 || die "initdb failed, see $LOCAL/initdb.log"
+            {
+                echo "listen_addresses = '127.0.0.1'"
+                echo "unix_socket_directories = ''"
+                echo "max_connections = 200"
+                if [[ -n "$throwaway" ]]; then
+                    # a test cluster holds nothing worth a crash-safe write
+                    echo "fsync = off"; echo "synchronous_commit = off"; echo "full_page_writes = off"
+                fi
+            } | as_pg_owner tee -a "$data/postgresql.conf" >/dev/null
+        fi
+        port="$(free_port)"
+        as_pg_owner "$bindir/pg_ctl" -D "$data" -o "-p $port" -l "$root/server.log" -w -t 60 start >/dev/null \
+            || die "PostgreSQL did not start, see $root/server.log"
+        PG_STARTED_DIR="$data"
+        say "started a private PostgreSQL cluster in ${root#"$REPO_DIR"/} on 127.0.0.1:$port"
+    fi
+    PG_HOST=127.0.0.1 PG_PORT="$port" PG_USER=odoo PG_PASSWORD=False
+}
+
+pg_private_stop() {
+    [[ -n "$PG_STARTED_DIR" ]] || return 0
+    as_pg_owner "$(pg_bindir)/pg_ctl" -D "$PG_STARTED_DIR" -m fast -w stop >/dev/null 2>&1 || true
+    PG_STARTED_DIR=""
+}
+
+# ensure_pg DIR [throwaway]: the server named by PG* variables when set and reachable,
+# else the private cluster in DIR.
+ensure_pg() {
+    if pg_env_reachable; then
+        PG_HOST="${PGHOST:-False}" PG_PORT="${PGPORT:-False}" PG_USER="${PGUSER:-False}" PG_PASSWORD="${PGPASSWORD:-False}"
+        say "using the PostgreSQL server given by PGHOST/PGPORT (${PGHOST:-local socket}:${PGPORT:-5432})"
+        return 0
+    fi
+    [[ -n "${PGHOST:-}${PGPORT:-}" ]] && say "PGHOST/PGPORT are set but the server does not answer; starting a private cluster instead"
+    pg_private_start "$@"
+}
+
+# --- Odoo configuration ------------------------------------------------------------
+# write_config FILE DATA_DIR [extra lines...]
+write_config() {
+    local file="$1" data_dir="$2"; shift 2
+    mkdir -p "$(dirname "$file")" "$data_dir"
+    {
+        echo "[options]"
+        echo "addons_path = $(addons_path)"
+        echo "data_dir = $data_dir"
+        echo "db_host = $PG_HOST"
+        echo "db_port = $PG_PORT"
+        echo "db_user = $PG_USER"
+        echo "db_password = $PG_PASSWORD"
+        echo "admin_passwd = admin"
+        echo "without_demo = False"
+        local line
+        for line in "$@"; do echo "$line"; done
+    } >"$file"
+}
+
+odoo_bin() {
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "$@"
+}
+
+db_exists() {
+    local conf="$1" db="$2"
+    "$VENV/bin/python" - "$conf" "$db" <<'PY'
+import sys, configparser, psycopg2
+c = configparser.ConfigParser(); c.read(sys.argv[1]); o = c["options"]
+val = lambda k: None if o.get(k) in (None, "False") else o.get(k)
+kw = {k: val("db_" + k) for k in ("host", "port", "user", "password")}
+con = psycopg2.connect(dbname="postgres", **{k: v for k, v in kw.items() if v})
+cur = con.cursor()
+cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [sys.argv[2]])
+found = cur.fetchone()
+if found:
+    con.close(); con = psycopg2.connect(dbname=sys.argv[2], **{k: v for k, v in kw.items() if v}); cur = con.cursor()
+    cur.execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'ir_module_module'")
+    found = cur.fetchone()
+sys.exit(0 if found else 1)
+PY
+}
+
+drop_db() {
+    local conf="$1" db="$2"
+    "$VENV/bin/python" - "$conf" "$db" <<'PY' || true
+import sys, configparser, psycopg2
+c = configparser.ConfigParser(); c.read(sys.argv[1]); o = c["options"]
+val = lambda k: None if o.get(k) in (None, "False") else o.get(k)
+kw = {k: val("db_" + k) for k in ("host", "port", "user", "password")}
+con = psycopg2.connect(dbname="postgres", **{k: v for k, v in kw.items() if v})
+con.autocommit = True
+con.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[2].replace('"', ''))
+PY
+}

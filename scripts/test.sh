@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The whole test suite, on a throw-away database (README: "Run the tests").
+#
+# 1. bootstrap (.venv, PostgreSQL: PG* variables or a private throw-away cluster);
+# 2. install the addon once into a fresh database, run every test with pytest-odoo
+#    (the addon's tests and the repository's tests/, HttpCase included: --odoo-http);
+# 3. OCA's pass: odoo-bin -i the addon --test-enable on a second fresh database,
+#    failing on any ERROR/CRITICAL line in its log.
+# Exit code is non-zero when either pass fails. Extra arguments go to pytest.
+source "$(dirname "$0")/lib.sh"
+
+require_odoo_src
+ensure_venv
+
+RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
+RUN_DIR="$LOCAL/test-runs/$RUN_ID"
+mkdir -p "$RUN_DIR"
+DB="mindx_test_$RUN_ID"
+DB_OCA="mindx_oca_$RUN_ID"
+
+cleanup() {
+    if [[ -n "$PG_STARTED_DIR" ]]; then
+        pg_private_stop
+        rm -rf "$RUN_DIR/pg"
+    elif [[ -f "$RUN_DIR/odoo.conf" ]]; then
+        drop_db "$RUN_DIR/odoo.conf" "$DB"
+        drop_db "$RUN_DIR/odoo.conf" "$DB_OCA"
+    fi
+    rm -rf "$RUN_DIR/data"
+    # keep the logs of a failed run, drop a green one
+    [[ "${status:-1}" -eq 0 ]] && rm -rf "$RUN_DIR"
+    return 0
+}
+trap cleanup EXIT
+
+# A throw-away cluster per run: two runs at once never share a port or a database.
+ensure_pg "$RUN_DIR/pg" throwaway
+write_config "$RUN_DIR/odoo.conf" "$RUN_DIR/data" "http_interface = 127.0.0.1" "max_cron_threads = 0"
+
+say "installing $ADDON (with demo data) into database $DB"
+odoo_bin -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON" --stop-after-init \
+    --log-level=warn --logfile="$RUN_DIR/install.log" \
+    || { tail -n 40 "$RUN_DIR/install.log" >&2; die "installing $ADDON failed (log: $RUN_DIR/install.log)"; }
+
+say "pytest-odoo: the addon's tests and tests/"
+status=0
+cd "$REPO_DIR"
+"$VENV/bin/python" -m pytest --odoo-config="$RUN_DIR/odoo.conf" --odoo-database="$DB" \
+    --odoo-http --odoo-log-level=warn -p no:cacheprovider \
+    "$ADDON" tests "$@" 2>&1 | tee "$RUN_DIR/pytest.log" || status=1
+pytest_summary="$(grep -E '^=+ .*(passed|failed|error|no tests ran).* =+$' "$RUN_DIR/pytest.log" | tail -n 1 || true)"
+
+say "OCA pass: odoo-bin -i $ADDON --test-enable on a fresh database ($DB_OCA)"
+odoo_bin -c "$RUN_DIR/odoo.conf" -d "$DB_OCA" -i "$ADDON" --test-enable \
+    --test-tags "/$ADDON" --stop-after-init --log-level=info \
+    --logfile="$RUN_DIR/oca.log" || status=1
+oca_errors="$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$RUN_DIR/oca.log" || true)"
+oca_result="$(grep -E 'odoo.tests.result: ' "$RUN_DIR/oca.log" | tail -n 1 | sed 's/.*odoo.tests.result: //' || true)"
+if [[ -n "$oca_errors" ]]; then
+    status=1
+    echo "$oca_errors" | head -n 40
+    say "OCA pass: ERROR lines in the log ($RUN_DIR/oca.log)"
+fi
+say "OCA pass: $(grep -cE ' WARNING ' "$RUN_DIR/oca.log" || true) WARNING line(s) in the log"
+say "OCA pass: ${oca_result:-no test result line found}"
+[[ -n "$oca_result" ]] || status=1
+
+# pytest's own summary last, so that it is the run's closing line.
+echo "$pytest_summary"
+exit "$status"
