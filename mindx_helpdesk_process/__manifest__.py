@@ -16,5 +16,6 @@
         "data/helpdesk_ticket_stage_data.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -1,9 +1,9 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-# helpdesk_mgmt's stages (and ours) and the process role each one plays. Looked up by XML id,
-# not by name: admins rename stages, and a stage deleted before we were installed is
-# simply not there to map.
+# helpdesk_mgmt's stages (and ours) and the process role each one plays. Looked up
+# by XML id, not by name: admins rename stages, and a stage deleted before we were
+# installed is simply not there to map.
 HELPDESK_MGMT_STAGE_ROLES = {
     "helpdesk_mgmt.helpdesk_ticket_stage_new": "new",
     "helpdesk_mgmt.helpdesk_ticket_stage_in_progress": "in_progress",
@@ -27,3 +27,25 @@ def post_init_hook(env):
     stages._map_process_roles(HELPDESK_MGMT_STAGE_ROLES)
     resolved = env.ref("mindx_helpdesk_process.helpdesk_ticket_stage_resolved")
     stages._place_after(resolved, "waiting")
+
+
+def uninstall_hook(env):
+    """Keep our Resolved stage as an ordinary stage when tickets are in it.
+
+    Deleting it would fail on the tickets (helpdesk_mgmt restricts stage deletion)
+    and moving them elsewhere would rewrite history; forgetting its XML id leaves it
+    to the admin, like any stage they created.
+    """
+    resolved = env.ref(
+        "mindx_helpdesk_process.helpdesk_ticket_stage_resolved",
+        raise_if_not_found=False,
+    )
+    tickets = env["helpdesk.ticket"].with_context(active_test=False)
+    if resolved and tickets.search_count([("stage_id", "=", resolved.id)], limit=1):
+        env["ir.model.data"].search(
+            [
+                ("module", "=", "mindx_helpdesk_process"),
+                ("model", "=", "helpdesk.ticket.stage"),
+                ("res_id", "=", resolved.id),
+            ]
+        ).unlink()

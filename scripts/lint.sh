@@ -13,6 +13,7 @@ run() { say "$*"; "$@" || status=1; }
 run "$VENV/bin/ruff" check .
 run "$VENV/bin/ruff" format --check .
 run "$VENV/bin/pylint" --rcfile=.pylintrc-mandatory "$ADDON"
+run "$VENV/bin/python" scripts/gen_addon_readme.py --check
 run "$VENV/bin/oca-checks-odoo-module" --no-verbose "$ADDON/__manifest__.py"
 mapfile -t po_files < <(find "$ADDON" -name '*.po' -o -name '*.pot')
 if ((${#po_files[@]})); then

@@ -48,17 +48,26 @@ class HelpdeskTicketStage(models.Model):
     @api.constrains("process_role", "closed")
     def _check_process_role_closed(self):
         for stage in self:
-            if (stage.process_role in CLOSING_ROLES) != bool(stage.closed):
-                raise ValidationError(
-                    self.env._(
-                        "Stage %(stage)s: a stage with the process role %(role)s must "
-                        "%(must)sbe marked as closed. Either change its process role or "
-                        "its 'Closed' flag.",
-                        stage=stage.display_name,
-                        role=dict(PROCESS_ROLES)[stage.process_role],
-                        must="" if stage.process_role in CLOSING_ROLES else "not ",
-                    )
+            closing_role = stage.process_role in CLOSING_ROLES
+            if closing_role == bool(stage.closed):
+                continue
+            role = dict(self._fields["process_role"]._description_selection(self.env))
+            if closing_role:
+                message = self.env._(
+                    "Stage %(stage)s has the process role %(role)s, so it must be "
+                    "marked as closed. Tick 'Closed' or choose another process role.",
+                    stage=stage.display_name,
+                    role=role[stage.process_role],
                 )
+            else:
+                message = self.env._(
+                    "Stage %(stage)s has the process role %(role)s, so it must not be "
+                    "marked as closed. Untick 'Closed' or choose the process role "
+                    "Closed or Cancelled.",
+                    stage=stage.display_name,
+                    role=role[stage.process_role],
+                )
+            raise ValidationError(message)
 
     @api.onchange("closed", "unattended")
     def _onchange_process_role_flags(self):

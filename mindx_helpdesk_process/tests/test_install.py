@@ -24,7 +24,7 @@ class TestInstall(HelpdeskProcessCommon):
         self.env.invalidate_all()
 
     def test_post_init_hook_on_existing_data(self):
-        """Existing tickets and stages (helpdesk_mgmt's and an admin's) survive install."""
+        """Existing tickets and stages (ours, helpdesk_mgmt's, an admin's) survive."""
         Stage = self.env["helpdesk.ticket.stage"]
         admin_closing = Stage.create({"name": "Solved by phone", "closed": True})
         admin_inbox = Stage.create({"name": "Inbox", "unattended": True})

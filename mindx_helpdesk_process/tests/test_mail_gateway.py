@@ -45,3 +45,20 @@ class TestMailGateway(HelpdeskProcessCommon):
             "nhanh trở lại",
             "".join(ticket.message_ids.mapped("body")),
         )
+
+    def test_outgoing_mail_is_faked_in_tests(self):
+        """Outside mock_mail_gateway, a test run must not reach for a real SMTP server.
+
+        Under pytest this holds only thanks to the repository's conftest.py (Odoo 18's
+        pytest-odoo does not mark the running test); a mail that really tried SMTP
+        would end in state "exception".
+        """
+        mail = self.env["mail.mail"].create(
+            {
+                "email_to": self.customer.email,
+                "subject": "ACK",
+                "body_html": "<p>We are on it.</p>",
+            }
+        )
+        mail.send()
+        self.assertEqual(mail.state, "sent")
