@@ -12,7 +12,12 @@
     "development_status": "Alpha",
     "depends": ["helpdesk_mgmt"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/helpdesk_cos_policy_security.xml",
+        "views/helpdesk_cos_policy_views.xml",
+        "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_stage_views.xml",
+        "views/res_config_settings_views.xml",
         "data/helpdesk_ticket_stage_data.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -21,12 +21,19 @@ def post_init_hook(env):
     The new column was filled with the field's default; helpdesk_mgmt's stages get
     the role they play, stages an admin created get the best guess from their flags
     (so no stage is left outside the process gates), and our Resolved stage is put
-    between Waiting and Closed.
+    between Waiting and Closed. Every company gets its default Class of Service
+    policy, and the tickets already there are classified under it.
     """
     stages = env["helpdesk.ticket.stage"]
     stages._map_process_roles(HELPDESK_MGMT_STAGE_ROLES)
     resolved = env.ref("mindx_helpdesk_process.helpdesk_ticket_stage_resolved")
     stages._place_after(resolved, "waiting")
+    env["res.company"].with_context(active_test=False).search(
+        []
+    )._cos_ensure_default_policy()
+    env["helpdesk.ticket"].with_context(active_test=False).search(
+        []
+    )._cos_classify_existing()
 
 
 def uninstall_hook(env):

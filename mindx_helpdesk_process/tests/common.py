@@ -6,6 +6,8 @@ The seed's cast: the "LMS Support" team reached by email, its agent and manager,
 and the customer (a course coordinator) who has a portal login but writes by email.
 """
 
+from contextlib import contextmanager
+
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 
 PROCESS_STAGE_ROLES = ("new", "in_progress", "waiting", "resolved", "closed")
@@ -73,6 +75,17 @@ class HelpdeskProcessCommon(MailCommon):
             }
         )
         cls.team_alias_email = cls.team.alias_id.alias_full_name
+
+    @contextmanager
+    def assertRaisesRegex(self, expected_exception, expected_regex, msg=None):
+        """Like unittest's, with Odoo's rollback of the failed operation.
+
+        Odoo only overrides assertRaises (savepoint + cache reset); unittest's
+        assertRaisesRegex would leave the refused values in the cache.
+        """
+        with self.assertRaises(expected_exception, msg=msg) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), expected_regex)
 
     @classmethod
     def _create_ticket(cls, **values):

@@ -1,0 +1,284 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CLASSES_OF_SERVICE = [
+    ("standard", "Standard"),
+    ("priority", "Priority"),
+    ("expedite", "Expedite"),
+]
+# helpdesk_mgmt's stars; a class's default priority (Medium, High, Very High).
+TICKET_PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
+DEFAULT_CLASS_PRIORITY = {"standard": "1", "priority": "2", "expedite": "3"}
+# users_affected above this is a typo, not an incident
+MAX_USERS_AFFECTED = 10_000_000
+
+
+class HelpdeskCosPolicy(models.Model):
+    """How tickets are classified: thresholds, options, and one line per class.
+
+    A company has exactly one default policy; a policy may also name teams, and then
+    wins over the default for their tickets. Per-class settings (priority today, SLA
+    targets later) live on the lines.
+    """
+
+    _name = "helpdesk.cos.policy"
+    _description = "Helpdesk Class of Service Policy"
+    _order = "company_id, is_default desc, sequence, id"
+    _sql_constraints = [
+        (
+            "one_default_per_company",
+            "EXCLUDE (company_id WITH =) WHERE (is_default AND active)",
+            "A company can have only one default Class of Service policy.",
+        ),
+    ]
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    is_default = fields.Boolean(
+        string="Company default",
+        help="Applies to every ticket of the company whose team has no policy of "
+        "its own. Each company has exactly one default policy.",
+    )
+    team_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket.team",
+        relation="helpdesk_cos_policy_team_rel",
+        column1="policy_id",
+        column2="team_id",
+        string="Teams",
+        check_company=True,
+        help="Teams whose tickets follow this policy instead of the company default.",
+    )
+    priority_min_users = fields.Integer(
+        string="Priority from (users)",
+        default=5,
+        required=True,
+        help="A ticket affecting at least this many users is Priority.",
+    )
+    expedite_min_users = fields.Integer(
+        string="Expedite from (users)",
+        default=26,
+        required=True,
+        help="A ticket affecting at least this many users is Expedite.",
+    )
+    blocking_raises_class = fields.Boolean(
+        string="Blocking work raises the class",
+        help="When set, a ticket that blocks its users' work is classified one level "
+        "higher (Standard becomes Priority, Priority becomes Expedite). When not set, "
+        "blocking only sorts the ticket first within its class.",
+    )
+    line_ids = fields.One2many(
+        comodel_name="helpdesk.cos.policy.line",
+        inverse_name="policy_id",
+        string="Classes",
+        copy=True,
+    )
+
+    @api.constrains("priority_min_users", "expedite_min_users")
+    def _check_thresholds(self):
+        for policy in self:
+            if not 0 < policy.priority_min_users < policy.expedite_min_users:
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s: the thresholds must be positive and "
+                        "ordered: 'Priority from' (%(priority)s) must be at least 1 "
+                        "and lower than 'Expedite from' (%(expedite)s).",
+                        policy=policy.display_name,
+                        priority=policy.priority_min_users,
+                        expedite=policy.expedite_min_users,
+                    )
+                )
+            if policy.expedite_min_users > MAX_USERS_AFFECTED:
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s: 'Expedite from' cannot exceed %(max)s "
+                        "users.",
+                        policy=policy.display_name,
+                        max=MAX_USERS_AFFECTED,
+                    )
+                )
+
+    @api.constrains("team_ids", "active", "company_id")
+    def _check_team_in_one_policy(self):
+        policies = self.search([("team_ids", "in", self.team_ids.ids)])
+        for team in self.team_ids:
+            holders = policies.filtered(lambda p, team=team: team in p.team_ids)
+            if len(holders) > 1:
+                raise ValidationError(
+                    self.env._(
+                        "Team %(team)s is already in the Class of Service policy "
+                        "%(other)s. A team follows one policy: remove it from one "
+                        "of them.",
+                        team=team.display_name,
+                        other=(holders - self)[:1].display_name
+                        or holders[1].display_name,
+                    )
+                )
+
+    @api.constrains("line_ids")
+    def _check_one_line_per_class(self):
+        for policy in self:
+            classes = policy.line_ids.mapped("class_of_service")
+            if len(classes) != len(set(classes)):
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s has two lines for the same class: keep one "
+                        "line per class.",
+                        policy=policy.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.setdefault("line_ids", self._default_line_commands())
+        self._hand_over_default(
+            [
+                vals.get("company_id") or self.env.company.id
+                for vals in vals_list
+                if vals.get("is_default")
+            ]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        removing = vals.get("is_default") is False or vals.get("active") is False
+        if removing and not self.env.context.get("cos_default_handover"):
+            self._check_default_kept()
+        if vals.get("is_default"):
+            self._hand_over_default(
+                [vals.get("company_id") or p.company_id.id for p in self],
+                keep=self,
+            )
+        res = super().write(vals)
+        if self._RECLASSIFY_FIELDS & set(vals):
+            self._reclassify_open_tickets()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_default(self):
+        self._check_default_kept()
+
+    _RECLASSIFY_FIELDS = {
+        "is_default",
+        "team_ids",
+        "active",
+        "company_id",
+        "priority_min_users",
+        "expedite_min_users",
+        "blocking_raises_class",
+        "line_ids",
+    }
+
+    def _default_line_commands(self):
+        return [
+            fields.Command.create({"class_of_service": code, "priority": priority})
+            for code, priority in DEFAULT_CLASS_PRIORITY.items()
+        ]
+
+    def _check_default_kept(self):
+        defaults = self.filtered(lambda p: p.is_default and p.active)
+        if defaults:
+            raise UserError(
+                self.env._(
+                    "%(policy)s is the default Class of Service policy of %(company)s "
+                    "and a company always needs one. Mark another policy of that "
+                    "company as default first.",
+                    policy=defaults[0].display_name,
+                    company=defaults[0].company_id.display_name,
+                )
+            )
+
+    @api.model
+    def _hand_over_default(self, company_ids, keep=None):
+        """Take the default flag from the current defaults of these companies.
+
+        Called before another policy becomes the default, so that a company never
+        has two (the database refuses that too).
+        """
+        if len(company_ids) != len(set(company_ids)):
+            raise ValidationError(
+                self.env._(
+                    "Only one policy per company can be the default: mark a single "
+                    "policy as 'Company default'."
+                )
+            )
+        others = self.search(
+            [
+                ("is_default", "=", True),
+                ("company_id", "in", company_ids),
+                ("id", "not in", (keep or self.browse()).ids),
+            ]
+        )
+        if others:
+            # not a removal: another policy takes the flag over
+            others.with_context(cos_default_handover=True).write({"is_default": False})
+            # the database must see it before the new default is inserted
+            others.flush_recordset(["is_default"])
+
+    def _reclassify_open_tickets(self):
+        """Re-apply policies to open tickets; closed ones keep the class they had."""
+        tickets = self.env["helpdesk.ticket"].search(
+            [("company_id", "in", self.company_id.ids), ("closed", "=", False)]
+        )
+        tickets._recompute_class_of_service()
+
+    @api.model
+    def _policy_by_ticket(self, tickets):
+        """The policy of each ticket: its team's, else its company's default.
+
+        One query for the whole batch, whatever its size.
+        """
+        companies = tickets.company_id | self.env.company
+        policies = self.sudo().search([("company_id", "in", companies.ids)])
+        by_team, by_company = {}, {}
+        for policy in policies:
+            for team in policy.team_ids:
+                by_team[team.id] = policy
+            if policy.is_default:
+                by_company[policy.company_id.id] = policy
+        result = {}
+        for ticket in tickets:
+            company = ticket.company_id or self.env.company
+            result[ticket] = by_team.get(ticket.team_id.id) or by_company.get(
+                company.id, self.browse()
+            )
+        return result
+
+    def _classify(self, users_affected, is_blocking):
+        """(class, raised_by_blocking) for a ticket under this policy."""
+        self.ensure_one()
+        if users_affected >= self.expedite_min_users:
+            code = "expedite"
+        elif users_affected >= self.priority_min_users:
+            code = "priority"
+        else:
+            code = "standard"
+        if is_blocking and self.blocking_raises_class and code != "expedite":
+            return ("priority" if code == "standard" else "expedite"), True
+        return code, False
+
+    def _priority_for(self, class_of_service):
+        line = self.line_ids.filtered(
+            lambda ln: ln.class_of_service == class_of_service
+        )
+        return line[:1].priority or DEFAULT_CLASS_PRIORITY[class_of_service]
+
+    def _range_label(self, class_of_service):
+        """The users range of a class in words, e.g. '5–25' or '26 or more'."""
+        self.ensure_one()
+        if class_of_service == "expedite":
+            return self.env._("%(min)s or more", min=self.expedite_min_users)
+        if class_of_service == "priority":
+            low, high = self.priority_min_users, self.expedite_min_users - 1
+        else:
+            low, high = 1, self.priority_min_users - 1
+        return f"{low}–{high}" if low != high else str(low)

@@ -1,0 +1,45 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    helpdesk_cos_policy_id = fields.Many2one(
+        comodel_name="helpdesk.cos.policy",
+        string="Default Class of Service policy",
+        compute="_compute_helpdesk_cos_policy_id",
+    )
+
+    def _compute_helpdesk_cos_policy_id(self):
+        policies = self.env["helpdesk.cos.policy"].search(
+            [("company_id", "in", self.ids), ("is_default", "=", True)]
+        )
+        by_company = {policy.company_id.id: policy for policy in policies}
+        for company in self:
+            company.helpdesk_cos_policy_id = by_company.get(company.id, False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._cos_ensure_default_policy()
+        return companies
+
+    def _cos_ensure_default_policy(self):
+        """Give each company without one a default policy with PROCESS.md's values."""
+        Policy = self.env["helpdesk.cos.policy"].sudo()
+        having = Policy.search(
+            [("company_id", "in", self.ids), ("is_default", "=", True)]
+        )
+        missing = self - having.company_id
+        Policy.create(
+            [
+                {
+                    "name": self.env._("Default Class of Service"),
+                    "company_id": company.id,
+                    "is_default": True,
+                }
+                for company in missing
+            ]
+        )
