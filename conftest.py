@@ -35,3 +35,46 @@ def pytest_runtest_protocol(item, nextitem):
         return (yield)
     finally:
         module.current_test = False
+
+
+# helpdesk_mgmt's own tests run against our installed addon (scripts/test.sh) to prove
+# we do not break the module we extend. These ones move tickets between stages
+# freely, which our process gates refuse by design (each refusal checked by hand:
+# "Cannot move ... to Done: the classification ... is not logged"); our own tests
+# cover those moves under the process rules.
+FREE_STAGE_MOVES = {
+    "test_helpdesk_portal.py::TestHelpdeskPortal::test_close_ticket": (
+        "closes from the portal without the process steps"
+    ),
+    "test_helpdesk_ticket.py::TestHelpdeskTicket::test_helpdesk_ticket_datetimes": (
+        "moves a new ticket straight to Done"
+    ),
+    "test_helpdesk_ticket.py::TestHelpdeskTicket::test_helpdesk_ticket_duplicates": (
+        "moves duplicates to Rejected without a reason"
+    ),
+    "test_helpdesk_ticket.py::TestHelpdeskTicket::test_mail_template_stage_changed": (
+        "moves a new ticket to In Progress without ACK"
+    ),
+    "TestHelpdeskTicket::test_ticket_change_user_no_stage_reset": (
+        "moves a new ticket to In Progress without ACK"
+    ),
+    "test_helpdesk_ticket_team.py::TestHelpdeskTicketTeam::test_helpdesk_ticket_todo": (
+        "moves tickets to Done without the steps"
+    ),
+    "test_res_partner.py::TestPartner::": "creates tickets directly in Done",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    kept, deselected = [], []
+    for item in items:
+        in_base = "/helpdesk_mgmt/tests/" in item.nodeid or item.nodeid.startswith(
+            "helpdesk_mgmt/"
+        )
+        if in_base and any(key in item.nodeid for key in FREE_STAGE_MOVES):
+            deselected.append(item)
+        else:
+            kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept

@@ -11,6 +11,9 @@ CLASSES_OF_SERVICE = [
 # helpdesk_mgmt's stars; a class's default priority (Medium, High, Very High).
 TICKET_PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
 DEFAULT_CLASS_PRIORITY = {"standard": "1", "priority": "2", "expedite": "3"}
+# PROCESS.md's update cadence; "every working day" is a day until the SLA clocks
+# count working hours.
+DEFAULT_UPDATE_MINUTES = {"standard": 24 * 60, "priority": 15, "expedite": 10}
 # users_affected above this is a typo, not an incident
 MAX_USERS_AFFECTED = 10_000_000
 
@@ -180,7 +183,13 @@ class HelpdeskCosPolicy(models.Model):
 
     def _default_line_commands(self):
         return [
-            fields.Command.create({"class_of_service": code, "priority": priority})
+            fields.Command.create(
+                {
+                    "class_of_service": code,
+                    "priority": priority,
+                    "update_minutes": DEFAULT_UPDATE_MINUTES[code],
+                }
+            )
             for code, priority in DEFAULT_CLASS_PRIORITY.items()
         ]
 
@@ -271,6 +280,12 @@ class HelpdeskCosPolicy(models.Model):
             lambda ln: ln.class_of_service == class_of_service
         )
         return line[:1].priority or DEFAULT_CLASS_PRIORITY[class_of_service]
+
+    def _update_minutes_for(self, class_of_service):
+        line = self.line_ids.filtered(
+            lambda ln: ln.class_of_service == class_of_service
+        )
+        return line[:1].update_minutes or DEFAULT_UPDATE_MINUTES.get(class_of_service)
 
     def _range_label(self, class_of_service):
         """The users range of a class in words, e.g. '5–25' or '26 or more'."""

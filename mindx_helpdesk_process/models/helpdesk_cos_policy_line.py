@@ -1,6 +1,7 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE, TICKET_PRIORITIES
 
@@ -30,6 +31,12 @@ class HelpdeskCosPolicyLine(models.Model):
     class_of_service = fields.Selection(
         selection=CLASSES_OF_SERVICE, string="Class", required=True
     )
+    update_minutes = fields.Integer(
+        string="Update every (minutes)",
+        default=15,
+        help="How often the customer gets an update while the ticket is open; the "
+        "ACK and update emails promise the next one.",
+    )
     priority = fields.Selection(
         selection=TICKET_PRIORITIES,
         required=True,
@@ -49,6 +56,19 @@ class HelpdeskCosPolicyLine(models.Model):
         if {"priority", "class_of_service"} & set(vals):
             self.policy_id._reclassify_open_tickets()
         return res
+
+    @api.constrains("update_minutes")
+    def _check_update_minutes(self):
+        for line in self:
+            if line.update_minutes <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s, class %(cls)s: the update cadence must be "
+                        "a positive number of minutes.",
+                        policy=line.policy_id.display_name,
+                        cls=line.class_of_service,
+                    )
+                )
 
     @api.depends("class_of_service")
     def _compute_sequence(self):

@@ -1,8 +1,13 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from datetime import timedelta
 
+from markupsafe import Markup
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from . import process_rules
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE, MAX_USERS_AFFECTED
 
 
@@ -56,6 +61,9 @@ class HelpdeskTicket(models.Model):
     cos_rationale = fields.Char(
         string="Class rationale", compute="_compute_cos_rationale"
     )
+    cos_label = fields.Char(
+        string="Class of Service name", compute="_compute_cos_rationale"
+    )
     # Stars follow the class until an agent picks other stars by hand.
     priority = fields.Selection(
         default=None,
@@ -68,6 +76,106 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="An agent chose the stars; they no longer follow the class.",
     )
+    # -- the process: when each step was done (first time; updates: last time) --
+    process_role = fields.Selection(related="stage_id.process_role", store=True)
+    received_date = fields.Datetime(
+        default=fields.Datetime.now,
+        copy=False,
+        help="When the request was received: the email's date for emailed "
+        "requests, else the creation. SLA clocks start here.",
+    )
+    assessment_date = fields.Datetime(string="Assessed on", readonly=True, copy=False)
+    ack_date = fields.Datetime(string="ACK sent on", readonly=True, copy=False)
+    investigation_date = fields.Datetime(
+        string="Investigation logged on", readonly=True, copy=False
+    )
+    escalation_date = fields.Datetime(string="Escalated on", readonly=True, copy=False)
+    last_update_date = fields.Datetime(
+        string="Customer last updated on",
+        readonly=True,
+        copy=False,
+        help="Last customer-facing email of the process: ACK, update, resolution "
+        "or closure.",
+    )
+    dev_response_date = fields.Datetime(
+        string="Fix logged on", readonly=True, copy=False
+    )
+    resolution_date = fields.Datetime(
+        string="Resolution sent on", readonly=True, copy=False
+    )
+    confirmation_date = fields.Datetime(
+        string="Confirmed on", readonly=True, copy=False
+    )
+    closure_date = fields.Datetime(string="Closure sent on", readonly=True, copy=False)
+    summary_date = fields.Datetime(
+        string="Summary logged on", readonly=True, copy=False
+    )
+    process_step_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.step",
+        inverse_name="ticket_id",
+        string="Process steps",
+        readonly=True,
+    )
+    process_next_step = fields.Selection(
+        selection=process_rules.STEP_SELECTION,
+        string="Next step",
+        compute="_compute_process_next_step",
+    )
+    process_checklist_html = fields.Html(
+        string="Process checklist",
+        compute="_compute_process_checklist_html",
+        sanitize=False,
+    )
+    process_resolution_minutes = fields.Integer(
+        string="Resolution time (minutes)",
+        compute="_compute_process_resolution_minutes",
+        help="From receipt to the resolution email.",
+    )
+    next_update_due = fields.Datetime(
+        compute="_compute_next_update_due",
+        help="When the customer expects the next update, from the class's update "
+        "cadence.",
+    )
+    # -- what the steps found and decided (internal unless sent by an email) --
+    assessment_note = fields.Text(
+        help="Impact, urgency and planned next steps (internal)."
+    )
+    investigation_findings = fields.Text(
+        help="Monitoring, logs and what they show (internal)."
+    )
+    investigation_scope = fields.Text(help="Who and what is affected, and what not.")
+    investigation_hypothesis = fields.Text(string="Root cause hypothesis")
+    investigation_decision = fields.Text(
+        string="Decision", help="E.g. escalate to the Dev Team, or fix in-house."
+    )
+    workaround = fields.Text(
+        help="What the customer can do meanwhile; quoted in customer emails."
+    )
+    escalation_request = fields.Text(
+        string="Request to the Dev Team",
+        help="What the Dev Team is asked for (e.g. a temporary fix now, a "
+        "permanent one in the next release).",
+    )
+    escalation_links = fields.Text(
+        string="Links", help="Monitoring dashboards, logs, screenshots."
+    )
+    root_cause = fields.Text()
+    resolution_summary = fields.Text(
+        string="Fix applied", help="The fix, and how it was verified."
+    )
+    permanent_fix_plan = fields.Text(string="Permanent fix plan")
+    verification_checklist = fields.Text(
+        help="What the customer should check; quoted in the resolution email."
+    )
+    customer_confirmation = fields.Text(
+        help="The customer's own words confirming the resolution."
+    )
+    follow_up_plan = fields.Text(
+        help="Monitoring and next steps after closure; quoted in the closure email."
+    )
+    lessons_learned = fields.Text()
+    incident_pattern = fields.Text(string="Pattern")
+    kb_recommendation = fields.Text(string="Knowledge-base recommendation")
 
     @api.depends("team_id", "company_id")
     def _compute_cos_policy_id(self):
@@ -101,6 +209,7 @@ class HelpdeskTicket(models.Model):
         labels = dict(self._fields["class_of_service"]._description_selection(self.env))
         for ticket in self:
             ticket.cos_rationale = ticket._cos_rationale_text(labels)
+            ticket.cos_label = labels.get(ticket.class_of_service, False)
 
     @api.depends("class_of_service", "cos_policy_id")
     def _compute_priority(self):
@@ -113,6 +222,43 @@ class HelpdeskTicket(models.Model):
                 )
             else:
                 ticket.priority = ticket.priority or "1"
+
+    @api.depends(
+        "class_of_service",
+        *(date_field for date_field, _kind in process_rules.STEPS.values()),
+    )
+    def _compute_process_next_step(self):
+        for ticket in self:
+            ticket.process_next_step = ticket._process_next_step_code()
+
+    @api.depends(
+        "received_date",
+        "process_step_ids",
+        *(date_field for date_field, _kind in process_rules.STEPS.values()),
+    )
+    @api.depends_context("lang", "tz")
+    def _compute_process_checklist_html(self):
+        for ticket in self:
+            ticket.process_checklist_html = ticket._process_checklist_markup()
+
+    @api.depends("received_date", "resolution_date")
+    def _compute_process_resolution_minutes(self):
+        for ticket in self:
+            start, end = ticket.received_date, ticket.resolution_date
+            ticket.process_resolution_minutes = (
+                round((end - start).total_seconds() / 60) if start and end else 0
+            )
+
+    @api.depends(
+        "last_update_date", "received_date", "cos_policy_id", "class_of_service"
+    )
+    def _compute_next_update_due(self):
+        for ticket in self:
+            minutes = ticket.cos_policy_id._update_minutes_for(ticket.class_of_service)
+            start = ticket.last_update_date or ticket.received_date
+            ticket.next_update_due = (
+                start and minutes and start + timedelta(minutes=minutes)
+            )
 
     @api.constrains("users_affected")
     def _check_users_affected(self):
@@ -152,6 +298,7 @@ class HelpdeskTicket(models.Model):
         for vals in vals_list:
             self._stamp_cos_override(vals)
         tickets = super().create(vals_list)
+        tickets._check_process_creation()
         given = [
             t for t, vals in zip(tickets, vals_list, strict=True) if "priority" in vals
         ]
@@ -160,10 +307,100 @@ class HelpdeskTicket(models.Model):
 
     def write(self, vals):
         self._stamp_cos_override(vals)
+        if "stage_id" in vals:
+            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+            self._check_process_move(stage)
         res = super().write(vals)
         if "priority" in vals and "priority_manual" not in vals:
             self._flag_manual_priority()
         return res
+
+    # -- step actions (header buttons) ----------------------------------------
+
+    def action_process_assess(self):
+        return self._process_open_step_wizard("assess")
+
+    def action_process_ack(self):
+        return self._process_open_composer("ack")
+
+    def action_process_investigate(self):
+        return self._process_open_step_wizard("investigate")
+
+    def action_process_escalate(self):
+        return self._process_open_step_wizard("escalate")
+
+    def action_process_update(self):
+        return self._process_open_composer("update")
+
+    def action_process_dev_response(self):
+        return self._process_open_step_wizard("dev_response")
+
+    def action_process_resolve(self):
+        return self._process_open_composer("resolve")
+
+    def action_process_confirm(self):
+        return self._process_open_step_wizard("confirm")
+
+    def action_process_close(self):
+        return self._process_open_composer("close")
+
+    def action_process_summary(self):
+        return self._process_open_step_wizard("summary")
+
+    def action_process_move(self):
+        """Reopen, cancel or (managers) force a move: a reason is asked first."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Move with a reason"),
+            "res_model": "helpdesk.ticket.move.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_ticket_id": self.id,
+                "default_force": self.env.context.get("process_force_move", False),
+            },
+        }
+
+    def _process_open_composer(self, step):
+        """Odoo's composer with the step's template; the step counts once sent."""
+        self.ensure_one()
+        if not self.partner_id.email:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s has no customer email address: set the "
+                    "Contact (with an email) before sending the customer emails.",
+                    ticket=self.display_name,
+                )
+            )
+        template = self.env.ref(process_rules.TEMPLATE_BY_STEP[step])
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._process_step_label(step),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": template.id,
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "mindx_process_step": step,
+            },
+        }
+
+    def _process_open_step_wizard(self, step):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._process_step_label(step),
+            "res_model": "helpdesk.ticket.step.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id, "default_step": step},
+        }
 
     def _stamp_cos_override(self, vals):
         """Record who overrode the class: the user writing, not whoever flushes."""
@@ -233,3 +470,221 @@ class HelpdeskTicket(models.Model):
         if self.is_blocking:
             return self.env._("%(text)s, blocking work", text=text)
         return text
+
+    # -- the process: gates, steps, auto-advance --------------------------------
+
+    def _process_text(self, lazy_text):
+        """A text of process_rules in the user's language."""
+        return lazy_text._translate(self.env.lang or "en_US")
+
+    def _process_step_label(self, step):
+        field = self._fields["process_next_step"]
+        return dict(field._description_selection(self.env))[step]
+
+    def _is_process_manager(self):
+        """A real helpdesk manager: not the superuser that crons and sudo run as."""
+        return self.env.uid != SUPERUSER_ID and self.env.user.has_group(
+            "helpdesk_mgmt.group_helpdesk_manager"
+        )
+
+    def _check_process_creation(self):
+        """A ticket is born New: any other stage needs the steps of the way there."""
+        for stage, tickets in self.grouped("stage_id").items():
+            if stage.process_role not in ("new", False):
+                tickets._check_process_move(stage, from_role="new")
+
+    def _check_process_move(self, stage, from_role=None):
+        """The one gate every stage change goes through (form, kanban, RPC, sudo).
+
+        The context may carry `process_move_reason` (reopen, cancel) and
+        `process_force`, honoured only for a real helpdesk manager.
+        """
+        if self.env.context.get("process_force"):
+            if not self._is_process_manager():
+                raise UserError(
+                    self.env._(
+                        "Only helpdesk managers can force a stage move. Ask a "
+                        "manager, or complete the missing steps."
+                    )
+                )
+            if not (self.env.context.get("process_move_reason") or "").strip():
+                raise UserError(self.env._("Forcing a stage move needs a reason."))
+            return
+        errors = [
+            error
+            for ticket in self
+            for error in [ticket._process_move_error(stage, from_role)]
+            if error
+        ]
+        if errors:
+            raise UserError("\n".join(errors))
+
+    def _process_move_error(self, stage, from_role=None):
+        """Why this ticket may not move to `stage`, in words; None if it may."""
+        self.ensure_one()
+        from_role = from_role or self.stage_id.process_role or "new"
+        to_role = stage.process_role
+        rule, missing = process_rules.missing_for_move(self, from_role, to_role)
+        values = {"ticket": self.display_name, "stage": stage.display_name}
+        if rule is None:
+            return self.env._(
+                "Cannot move %(ticket)s to %(stage)s: the process does not go from "
+                "%(from)s to %(to)s. A helpdesk manager can force the move with a "
+                "reason.",
+                **values,
+                **{
+                    "from": self._process_text(process_rules.ROLE_LABELS[from_role]),
+                    "to": self._process_text(process_rules.ROLE_LABELS[to_role]),
+                },
+            )
+        if missing:
+            return self.env._(
+                "Cannot move %(ticket)s to %(stage)s: %(missing)s.",
+                **values,
+                missing="; ".join(
+                    self._process_text(process_rules.CONDITIONS[code].missing)
+                    for code in missing
+                ),
+            )
+        if rule.manager and not self._is_process_manager():
+            return self.env._(
+                "Cannot move %(ticket)s to %(stage)s: only a helpdesk manager may "
+                "reopen a closed ticket.",
+                **values,
+            )
+        if (
+            rule.reason
+            and not (self.env.context.get("process_move_reason") or "").strip()
+        ):
+            return self.env._(
+                "Moving %(ticket)s to %(stage)s needs a reason: use the 'Move with "
+                "a reason' button.",
+                **values,
+            )
+        return None
+
+    def _process_record_step(self, step, message=None):
+        """Mark `step` done now, by the current user, and move on if a gate opens."""
+        now = fields.Datetime.now()
+        date_field, kind = process_rules.STEPS[step]
+        for ticket in self:
+            values = {}
+            if step == "update" or not ticket[date_field]:
+                values[date_field] = now
+            if kind == "customer":
+                values[process_rules.CUSTOMER_UPDATE_FIELD] = now
+            ticket.write(values)
+        self.env["helpdesk.ticket.step"].create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "step": step,
+                    "date": now,
+                    "user_id": self.env.uid,
+                    "message_id": message.id if message else False,
+                }
+                for ticket in self
+            ]
+        )
+        self._process_auto_advance()
+
+    def _process_auto_advance(self):
+        """Move each ticket as far forward as its completed steps allow.
+
+        As the report's agent did: ACK -> In Progress, escalation and update ->
+        Waiting, the fix -> Resolved, closure email and summary -> Closed.
+        """
+        for ticket in self:
+            role = ticket.stage_id.process_role or "new"
+            if role not in process_rules.FORWARD_PATH:
+                continue
+            ahead = process_rules.FORWARD_PATH[
+                process_rules.FORWARD_PATH.index(role) + 1 :
+            ]
+            for target in reversed(ahead):
+                rule, missing = process_rules.missing_for_move(ticket, role, target)
+                if rule is None or missing or rule.reason or rule.manager:
+                    continue
+                stage = ticket._process_stage_for_role(target)
+                if stage:
+                    ticket.write({"stage_id": stage.id})
+                break
+
+    def _process_stage_for_role(self, role):
+        self.ensure_one()
+        return self.env["helpdesk.ticket.stage"].search(
+            [
+                ("process_role", "=", role),
+                "|",
+                ("team_ids", "=", False),
+                ("team_ids", "in", self.team_id.ids),
+            ],
+            limit=1,
+        )
+
+    def _process_next_step_code(self):
+        """The step the agent is expected to do next (highlighted in the header)."""
+        self.ensure_one()
+        order = ["assess", "ack", "investigate"]
+        if self.class_of_service != "standard" or self.escalation_date:
+            order += ["escalate", "update"]
+        order += ["dev_response", "resolve", "confirm", "close", "summary"]
+        for step in order:
+            if step == "update":
+                if not process_rules.CONDITIONS["update_after_escalation"].test(self):
+                    return step
+            elif not self[process_rules.STEPS[step][0]]:
+                return step
+        return False
+
+    def _process_checklist_markup(self):
+        """The 7 steps as an HTML table: done or not, when and by whom."""
+        self.ensure_one()
+        users = {log.step: log.user_id for log in self.process_step_ids}
+        step_by_field = {date: code for code, (date, _k) in process_rules.STEPS.items()}
+        rows = []
+        for number, (title, date_fields) in enumerate(process_rules.CHECKLIST, 1):
+            done = all(self[date_field] for date_field in date_fields)
+            last = max((self[f] for f in date_fields if self[f]), default=False)
+            who = users.get(step_by_field.get(date_fields[-1]))
+            rows.append(
+                Markup(
+                    "<tr><td>{icon}</td><td>{number}. {title}</td>"
+                    "<td>{when}</td><td>{who}</td></tr>"
+                ).format(
+                    icon=Markup('<i class="fa fa-check-circle text-success"/>')
+                    if done
+                    else Markup('<i class="fa fa-circle-o text-muted"/>'),
+                    number=number,
+                    title=self._process_text(title),
+                    when=fields.Datetime.context_timestamp(self, last).strftime(
+                        "%Y-%m-%d %H:%M"
+                    )
+                    if last
+                    else "",
+                    who=who.name if who else "",
+                )
+            )
+        return Markup(
+            '<table class="table table-sm o_mindx_process_checklist"><tbody>{}'
+            "</tbody></table>"
+        ).format(Markup("").join(rows))
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        step = self.env.context.get("mindx_process_step")
+        if step and self._process_is_customer_email(message, step):
+            self.with_context(mindx_process_step=False)._process_record_step(
+                step, message
+            )
+        return message
+
+    def _process_is_customer_email(self, message, step):
+        """A customer step counts only for a real email to the ticket's customer."""
+        self.ensure_one()
+        return (
+            process_rules.STEPS.get(step, (None, None))[1] == "customer"
+            and message.message_type == "comment"
+            and not message.subtype_id.internal
+            and self.partner_id in message.partner_ids
+        )

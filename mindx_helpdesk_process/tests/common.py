@@ -98,6 +98,40 @@ class HelpdeskProcessCommon(MailCommon):
         vals.update(values)
         return cls.env["helpdesk.ticket"].create(vals)
 
+    @classmethod
+    def _force_stage(cls, tickets, role):
+        """Put tickets in a stage of `role` as a manager's forced move (test set-up)."""
+        tickets.with_user(cls.manager).with_context(
+            process_force=True, process_move_reason="test set-up"
+        ).write({"stage_id": cls.stage_by_role[role].id})
+        return tickets
+
+    def _send_step_email(self, ticket, step, user=None):
+        """Open the step's composer as the agent would and send it unchanged."""
+        user = user or self.agent
+        action = getattr(ticket.with_user(user), f"action_process_{step}")()
+        composer = (
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer.action_send_mail()
+        return composer
+
+    def _log_step(self, ticket, step, user=None, **values):
+        """Fill the step's dialog as the agent would and confirm it."""
+        user = user or self.agent
+        action = getattr(ticket.with_user(user), f"action_process_{step}")()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create(values)
+        )
+        wizard.action_confirm()
+        return wizard
+
     def _receive_email(self, subject, body="Hello,\nthe LMS is very slow.", **kwargs):
         """Deliver an email to the team's alias through the real mail gateway.
 

@@ -286,8 +286,8 @@ class TestClassOfService(HelpdeskProcessCommon):
 
     def test_policy_change_reclassifies_open_tickets_only(self):
         open_ticket = self._create_ticket(users_affected=4)
-        closed_ticket = self._create_ticket(
-            users_affected=4, stage_id=self.stage_by_role["closed"].id
+        closed_ticket = self._force_stage(
+            self._create_ticket(users_affected=4), "closed"
         )
         self.env.flush_all()
         self.policy.priority_min_users = 3

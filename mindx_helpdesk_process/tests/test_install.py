@@ -31,10 +31,15 @@ class TestInstall(HelpdeskProcessCommon):
         admin_working = Stage.create({"name": "On site"})
         archived = Stage.create({"name": "Old", "closed": True, "active": False})
         awaiting = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
-        tickets = self._create_ticket(name="Old 1") | self._create_ticket(
-            name="Old 2", stage_id=awaiting.id
+        old_2, old_3 = (
+            self._create_ticket(name="Old 2"),
+            self._create_ticket(name="Old 3"),
         )
-        tickets |= self._create_ticket(name="Old 3", stage_id=admin_closing.id)
+        self._force_stage(old_2, "waiting")
+        old_3.with_user(self.manager).with_context(
+            process_force=True, process_move_reason="set-up"
+        ).stage_id = admin_closing
+        tickets = self._create_ticket(name="Old 1") | old_2 | old_3
         before = [(t.stage_id, t.number, t.partner_id) for t in tickets]
         self._forget_roles()
 

@@ -1,0 +1,210 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The support process as data: its steps, its stage transitions, and one checker.
+
+Everything that decides whether a ticket may change stage is in this file, so that
+the rules can be read (and changed) in one place: PROCESS.md's "The 7 steps and the
+stages" is TRANSITIONS below. helpdesk.ticket only calls `missing_for_move()`.
+"""
+
+from collections import namedtuple
+
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# The stages' process roles, in the order of the forward path.
+FORWARD_PATH = ("new", "in_progress", "waiting", "resolved", "closed")
+
+# Steps an agent performs: code -> (ticket date field, kind). Customer steps send an
+# email through the composer; internal steps log a note through the step wizard.
+STEPS = {
+    "assess": ("assessment_date", "internal"),
+    "ack": ("ack_date", "customer"),
+    "investigate": ("investigation_date", "internal"),
+    "escalate": ("escalation_date", "internal"),
+    "update": ("last_update_date", "customer"),
+    "dev_response": ("dev_response_date", "internal"),
+    "resolve": ("resolution_date", "customer"),
+    "confirm": ("confirmation_date", "internal"),
+    "close": ("closure_date", "customer"),
+    "summary": ("summary_date", "internal"),
+}
+# The steps as a selection (labels are translated with the field that uses them).
+STEP_SELECTION = [
+    ("assess", "Classify & assess"),
+    ("ack", "Send ACK"),
+    ("investigate", "Log investigation"),
+    ("escalate", "Escalate to Dev Team"),
+    ("update", "Send update"),
+    ("dev_response", "Log fix"),
+    ("resolve", "Send resolution"),
+    ("confirm", "Log confirmation"),
+    ("close", "Send closure"),
+    ("summary", "Log final summary"),
+]
+
+# Conditions the transitions require: code -> (test on a ticket, what is missing).
+Condition = namedtuple("Condition", "test missing")
+
+
+def _escalated_and_updated(ticket):
+    return bool(
+        ticket.escalation_date
+        and ticket.last_update_date
+        and ticket.last_update_date >= ticket.escalation_date
+    )
+
+
+CONDITIONS = {
+    "assess": Condition(
+        lambda t: bool(t.assessment_date),
+        _lt("the classification and initial assessment are not logged"),
+    ),
+    "ack": Condition(
+        lambda t: bool(t.ack_date),
+        _lt("the customer has not been sent the acknowledgement (ACK)"),
+    ),
+    "investigate": Condition(
+        lambda t: bool(t.investigation_date),
+        _lt("the investigation is not logged"),
+    ),
+    "escalate": Condition(
+        lambda t: bool(t.escalation_date),
+        _lt("the escalation to the Dev Team is not logged"),
+    ),
+    "update_after_escalation": Condition(
+        _escalated_and_updated,
+        _lt("the customer has not been sent an update since the escalation"),
+    ),
+    "escalated_unless_standard": Condition(
+        lambda t: t.class_of_service == "standard" or _escalated_and_updated(t),
+        _lt(
+            "the ticket is not Standard, so it must be escalated and the customer "
+            "updated first"
+        ),
+    ),
+    "dev_response": Condition(
+        lambda t: bool(t.dev_response_date),
+        _lt("the fix (root cause and fix applied) is not logged"),
+    ),
+    "resolve": Condition(
+        lambda t: bool(t.resolution_date),
+        _lt("the customer has not been sent the resolution email"),
+    ),
+    "confirm": Condition(
+        lambda t: bool(t.confirmation_date),
+        _lt("the customer's confirmation is not logged"),
+    ),
+    "close": Condition(
+        lambda t: bool(t.closure_date),
+        _lt("the customer has not been sent the closure email"),
+    ),
+    "summary": Condition(
+        lambda t: bool(t.summary_date),
+        _lt("the final summary is not logged"),
+    ),
+}
+
+# requires: condition codes; reason: a written reason is needed; manager: only a
+# helpdesk manager may make the move.
+Rule = namedtuple("Rule", "requires reason manager", defaults=((), False, False))
+
+TRANSITIONS = {
+    # the forward path
+    ("new", "in_progress"): Rule(requires=("assess", "ack")),
+    ("in_progress", "waiting"): Rule(
+        requires=("investigate", "escalate", "update_after_escalation")
+    ),
+    ("in_progress", "resolved"): Rule(
+        requires=("investigate", "escalated_unless_standard", "dev_response")
+    ),
+    ("waiting", "resolved"): Rule(requires=("dev_response",)),
+    ("resolved", "closed"): Rule(requires=("resolve", "confirm", "close", "summary")),
+    # moves back
+    ("waiting", "in_progress"): Rule(),
+    ("resolved", "in_progress"): Rule(reason=True),
+    ("closed", "in_progress"): Rule(reason=True, manager=True),
+}
+# Any open ticket may be cancelled (spam, duplicate), with a reason.
+CANCEL_RULE = Rule(reason=True)
+
+# Customer steps and the email template each one opens the composer with.
+TEMPLATE_BY_STEP = {
+    "ack": "mindx_helpdesk_process.mail_template_ack",
+    "update": "mindx_helpdesk_process.mail_template_update",
+    "resolve": "mindx_helpdesk_process.mail_template_resolution",
+    "close": "mindx_helpdesk_process.mail_template_closure",
+}
+# Dates that a customer-facing step also counts as "the customer was updated".
+CUSTOMER_UPDATE_FIELD = "last_update_date"
+
+# The seven steps of PROCESS.md as the checklist shows them: (title, date fields
+# that must all be set for the step to be done).
+CHECKLIST = [
+    (_lt("Receive & classify"), ("received_date", "assessment_date")),
+    (_lt("Create & assess"), ("assessment_date",)),
+    (_lt("Acknowledge"), ("ack_date",)),
+    (_lt("Investigate"), ("investigation_date",)),
+    (_lt("Escalate & update"), ("escalation_date", "last_update_date")),
+    (_lt("Resolve"), ("dev_response_date", "resolution_date")),
+    (_lt("Close & follow up"), ("confirmation_date", "closure_date", "summary_date")),
+]
+
+ROLE_LABELS = {
+    "new": _lt("New"),
+    "in_progress": _lt("In Progress"),
+    "waiting": _lt("Waiting"),
+    "resolved": _lt("Resolved"),
+    "closed": _lt("Closed"),
+    "cancelled": _lt("Cancelled"),
+}
+
+
+def rule_for(from_role, to_role):
+    """The rule of a move, or None when the process does not allow it.
+
+    A forward skip (New to Waiting) needs every condition of the moves it skips.
+    """
+    if from_role == to_role:
+        return Rule()
+    if to_role == "cancelled":
+        return CANCEL_RULE if from_role not in ("closed", "cancelled") else None
+    if (from_role, to_role) in TRANSITIONS:
+        return TRANSITIONS[(from_role, to_role)]
+    if from_role in FORWARD_PATH and to_role in FORWARD_PATH:
+        return _forward_skip_rule(
+            FORWARD_PATH.index(from_role), FORWARD_PATH.index(to_role)
+        )
+    return None
+
+
+def _forward_skip_rule(start, end):
+    """Chain the forward moves from path index `start` to `end` (None if backward).
+
+    Each hop goes as far as one transition of the table reaches without passing the
+    target, so In Progress to Closed goes through the direct In Progress to Resolved
+    move (Standard tickets need no escalation) rather than through Waiting.
+    """
+    requires = []
+    while start < end:
+        for hop_end in range(end, start, -1):
+            hop = TRANSITIONS.get((FORWARD_PATH[start], FORWARD_PATH[hop_end]))
+            if hop:
+                requires += [code for code in hop.requires if code not in requires]
+                start = hop_end
+                break
+        else:
+            return None
+    return Rule(requires=tuple(requires)) if requires else None
+
+
+def missing_for_move(ticket, from_role, to_role):
+    """What stops `ticket` from moving: (rule, [codes of unmet conditions]).
+
+    rule is None when the move is not part of the process at all.
+    """
+    rule = rule_for(from_role, to_role)
+    if rule is None:
+        return None, []
+    return rule, [code for code in rule.requires if not CONDITIONS[code].test(ticket)]

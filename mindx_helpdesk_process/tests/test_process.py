@@ -1,0 +1,553 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, freeze_time, tagged
+from odoo.tools import mute_logger
+
+from ..models import process_rules
+from .common import HelpdeskProcessCommon
+
+# Every condition of the table, and a ticket date set that satisfies it.
+SATISFY = {
+    "assess": {"assessment_date": "2026-11-28 22:42:00"},
+    "ack": {"ack_date": "2026-11-28 22:44:00"},
+    "investigate": {"investigation_date": "2026-11-28 22:50:00"},
+    "escalate": {"escalation_date": "2026-11-28 22:54:00"},
+    "update_after_escalation": {
+        "escalation_date": "2026-11-28 22:54:00",
+        "last_update_date": "2026-11-28 22:57:00",
+    },
+    "escalated_unless_standard": {
+        "escalation_date": "2026-11-28 22:54:00",
+        "last_update_date": "2026-11-28 22:57:00",
+    },
+    "dev_response": {"dev_response_date": "2026-11-28 23:03:00"},
+    "resolve": {"resolution_date": "2026-11-28 23:05:00"},
+    "confirm": {"confirmation_date": "2026-11-28 23:09:00"},
+    "close": {"closure_date": "2026-11-28 23:11:00"},
+    "summary": {"summary_date": "2026-11-28 23:12:00"},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestProcessGates(HelpdeskProcessCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team.escalation_email = "dev-team@mindx.example.com"
+
+    def _ticket_in(self, role, **values):
+        ticket = self._create_ticket(users_affected=16, is_blocking=True, **values)
+        if role != "new":
+            self._force_stage(ticket, role)
+        return ticket
+
+    def _move(self, ticket, role, user=None, reason=None):
+        context = {"process_move_reason": reason} if reason else {}
+        ticket.with_user(user or self.agent).with_context(**context).write(
+            {"stage_id": self.stage_by_role[role].id}
+        )
+
+    def test_each_transition_refused_with_missing_steps_named(self):
+        for (from_role, to_role), rule in process_rules.TRANSITIONS.items():
+            if not rule.requires:
+                continue
+            with self.subTest(move=f"{from_role} -> {to_role}"):
+                ticket = self._ticket_in(from_role)
+                with self.assertRaises(UserError) as catcher:
+                    self._move(ticket, to_role)
+                message = str(catcher.exception)
+                self.assertIn(f"Cannot move {ticket.display_name} to", message)
+                for code in rule.requires:
+                    self.assertIn(str(process_rules.CONDITIONS[code].missing), message)
+                self.assertEqual(ticket.stage_id.process_role, from_role)
+
+    def test_each_transition_allowed_once_steps_done(self):
+        for (from_role, to_role), rule in process_rules.TRANSITIONS.items():
+            with self.subTest(move=f"{from_role} -> {to_role}"):
+                ticket = self._ticket_in(from_role)
+                for code in rule.requires:
+                    ticket.sudo().write(SATISFY[code])
+                user = self.manager if rule.manager else self.agent
+                self._move(ticket, to_role, user=user, reason="customer says not fixed")
+                self.assertEqual(ticket.stage_id.process_role, to_role)
+
+    def test_missing_message_matches_the_report_example(self):
+        ticket = self._ticket_in("in_progress")
+        ticket.sudo().write(SATISFY["escalate"])
+        with self.assertRaisesRegex(
+            UserError,
+            r"to Awaiting: the investigation is not logged; the customer has not been "
+            r"sent an update since the escalation\.$",
+        ):
+            self._move(ticket, "waiting")
+
+    def test_reason_required_to_reopen_and_cancel(self):
+        resolved = self._ticket_in("resolved")
+        with self.assertRaisesRegex(UserError, "needs a reason"):
+            self._move(resolved, "in_progress")
+        self._move(resolved, "in_progress", reason="Students still cannot submit")
+        self.assertEqual(resolved.stage_id.process_role, "in_progress")
+        fresh = self._ticket_in("new")
+        with self.assertRaisesRegex(UserError, "needs a reason"):
+            self._move(fresh, "cancelled")
+        self._move(fresh, "cancelled", reason="Duplicate of HT00002")
+        self.assertEqual(fresh.stage_id.process_role, "cancelled")
+
+    def test_closed_reopened_by_manager_only(self):
+        ticket = self._ticket_in("closed")
+        with self.assertRaisesRegex(UserError, "only a helpdesk manager"):
+            self._move(ticket, "in_progress", reason="It broke again")
+        self._move(ticket, "in_progress", user=self.manager, reason="It broke again")
+        self.assertEqual(ticket.stage_id.process_role, "in_progress")
+
+    def test_move_outside_process_refused(self):
+        ticket = self._ticket_in("resolved")
+        with self.assertRaisesRegex(UserError, "does not go from Resolved to New"):
+            self._move(ticket, "new", user=self.manager, reason="why not")
+        cancelled = self._ticket_in("cancelled")
+        with self.assertRaisesRegex(UserError, "does not go from Cancelled"):
+            self._move(cancelled, "in_progress", reason="x")
+
+    def test_standard_may_skip_escalation(self):
+        standard = self._create_ticket(users_affected=2)
+        self._force_stage(standard, "in_progress")
+        standard.sudo().write({**SATISFY["investigate"], **SATISFY["dev_response"]})
+        self._move(standard, "resolved")
+        self.assertEqual(standard.stage_id.process_role, "resolved")
+        priority = self._ticket_in("in_progress")
+        priority.sudo().write({**SATISFY["investigate"], **SATISFY["dev_response"]})
+        with self.assertRaisesRegex(UserError, "must be escalated"):
+            self._move(priority, "resolved")
+
+    def test_forward_skip_needs_every_step_on_the_way(self):
+        ticket = self._ticket_in("new")
+        with self.assertRaises(UserError) as catcher:
+            self._move(ticket, "closed")
+        for code in ("assess", "ack", "investigate", "summary", "close"):
+            self.assertIn(
+                str(process_rules.CONDITIONS[code].missing), str(catcher.exception)
+            )
+
+    def test_drag_and_drop_goes_through_the_gate(self):
+        """Kanban drag-and-drop saves the stage with web_save, as the agent."""
+        ticket = self._ticket_in("new")
+        with self.assertRaisesRegex(UserError, "acknowledgement"):
+            ticket.with_user(self.agent).web_save(
+                {"stage_id": self.stage_by_role["in_progress"].id}, {}
+            )
+        self.assertEqual(ticket.stage_id.process_role, "new")
+
+    def test_sudo_and_superuser_are_not_managers(self):
+        ticket = self._ticket_in("new")
+        forced = {"process_force": True, "process_move_reason": "controller"}
+        with self.assertRaisesRegex(UserError, "Only helpdesk managers"):
+            ticket.sudo().with_context(**forced).write(
+                {"stage_id": self.stage_by_role["closed"].id}
+            )
+        with self.assertRaisesRegex(UserError, "Only helpdesk managers"):
+            ticket.with_user(self.portal_user).sudo().with_context(**forced).write(
+                {"stage_id": self.stage_by_role["closed"].id}
+            )
+        with self.assertRaisesRegex(UserError, "Cannot move"):
+            ticket.with_user(self.portal_user).sudo().write(
+                {"stage_id": self.stage_by_role["closed"].id}
+            )
+        self.assertEqual(ticket.stage_id.process_role, "new")
+
+    def test_creation_in_a_later_stage_is_gated(self):
+        with self.assertRaisesRegex(UserError, "Cannot move"):
+            self._create_ticket(stage_id=self.stage_by_role["closed"].id)
+
+    def test_force_by_manager_logged_refused_for_agent(self):
+        ticket = self._ticket_in("new")
+        wizard = (
+            self.env["helpdesk.ticket.move.wizard"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "ticket_id": ticket.id,
+                    "stage_id": self.stage_by_role["closed"].id,
+                    "reason": "Handled by phone",
+                    "force": True,
+                }
+            )
+        )
+        self.assertFalse(wizard.is_manager)
+        with self.assertRaisesRegex(UserError, "Only helpdesk managers"):
+            wizard.action_confirm()
+        action = (
+            ticket.with_user(self.manager)
+            .with_context(process_force_move=True)
+            .action_process_move()
+        )
+        with Form(
+            self.env["helpdesk.ticket.move.wizard"]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+        ) as form:
+            self.assertTrue(form.force)
+            form.stage_id = self.stage_by_role["closed"]
+            form.reason = "Solved by phone with the coordinator"
+        form.record.action_confirm()
+        self.assertEqual(ticket.stage_id.process_role, "closed")
+        note = ticket.message_ids[0]
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertIn("Forced move from New to Done by Le Thi Manager", note.body)
+        self.assertIn("Solved by phone with the coordinator", note.body)
+        self.assertEqual(note.author_id, self.manager.partner_id)
+
+
+@tagged("post_install", "-at_install")
+class TestProcessSteps(HelpdeskProcessCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dev_channel = cls.env["discuss.channel"].create({"name": "dev-team"})
+        cls.team.write(
+            {
+                "escalation_email": "dev-team@mindx.example.com",
+                "escalation_channel_id": cls.dev_channel.id,
+            }
+        )
+
+    def _assessed(self, **values):
+        ticket = self._create_ticket(**values)
+        self._log_step(
+            ticket,
+            "assess",
+            users_affected=values.get("users_affected", 16),
+            is_blocking=True,
+            assessment_note="Class in progress, students cannot submit.",
+        )
+        return ticket
+
+    def test_ack_email_really_sent_to_customer(self):
+        ticket = self._assessed(users_affected=16, workaround="Use incognito mode")
+        with self.mock_mail_gateway():
+            self._send_step_email(ticket, "ack")
+        self.assertTrue(ticket.ack_date)
+        self.assertEqual(ticket.last_update_date, ticket.ack_date)
+        self.assertEqual(ticket.stage_id.process_role, "in_progress", "auto-advanced")
+        self.assertSentEmail(
+            self.agent.partner_id,
+            [self.customer],
+            subject=f"[{ticket.number}] We have received your request: {ticket.name}",
+        )
+        body = self._mails[0]["body"]
+        self.assertIn("We have classified it as <b>Priority</b>", body)
+        self.assertIn("16 users affected (Priority: 5–25), blocking work", body)
+        self.assertIn("Use incognito mode", body)
+        self.assertIn("You will receive our next update by", body)
+        log = ticket.process_step_ids.filtered(lambda s: s.step == "ack")
+        self.assertEqual(log.user_id, self.agent)
+        self.assertEqual(log.message_id.partner_ids, self.customer)
+
+    def test_composer_form_prefilled_with_template(self):
+        ticket = self._assessed()
+        action = ticket.with_user(self.agent).action_process_ack()
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        with Form(
+            self.env["mail.compose.message"]
+            .with_user(self.agent)
+            .with_context(**action["context"])
+        ) as composer:
+            self.assertEqual(
+                composer.template_id,
+                self.env.ref("mindx_helpdesk_process.mail_template_ack"),
+            )
+            self.assertEqual(composer.partner_ids[:], self.customer)
+            self.assertIn("We have received your request", composer.subject)
+            composer.body = "<p>Edited by the agent: we are on it.</p>"
+        with self.mock_mail_gateway():
+            composer.record.action_send_mail()
+        self.assertTrue(ticket.ack_date)
+        self.assertIn("Edited by the agent", self._mails[0]["body"])
+
+    def test_cancelled_composer_records_nothing(self):
+        ticket = self._assessed()
+        action = ticket.with_user(self.agent).action_process_ack()
+        self.env["mail.compose.message"].with_user(self.agent).with_context(
+            **action["context"]
+        ).create({})
+        self.assertFalse(ticket.ack_date)
+        self.assertFalse(ticket.process_step_ids.filtered(lambda s: s.step == "ack"))
+        self.assertEqual(ticket.stage_id.process_role, "new")
+
+    def test_email_without_the_customer_does_not_count(self):
+        ticket = self._assessed()
+        action = ticket.with_user(self.agent).action_process_ack()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.agent)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer.partner_ids = self.agent.partner_id
+        with self.mock_mail_gateway():
+            composer.action_send_mail()
+        self.assertFalse(ticket.ack_date)
+
+    def test_customer_email_needs_an_address(self):
+        ticket = self._create_ticket(partner_id=False)
+        with self.assertRaisesRegex(UserError, "no customer email address"):
+            ticket.with_user(self.agent).action_process_ack()
+
+    def test_internal_notes_never_reach_the_customer(self):
+        ticket = self._assessed()
+        with self.mock_mail_gateway():
+            self._log_step(
+                ticket,
+                "investigate",
+                investigation_findings="Connection pool 85% full",
+                investigation_decision="Escalate",
+            )
+        note = ticket.message_ids[0]
+        self.assertEqual(note.message_type, "comment")
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertIn("Connection pool 85% full", note.body)
+        self.assertNotSentEmail([self.customer])
+        # the customer can read the ticket, but not the note, even by id
+        ticket.message_subscribe(partner_ids=self.customer.ids)
+        ticket.with_user(self.portal_user).check_access("read")
+        with self.assertRaises(AccessError):
+            note.with_user(self.portal_user).read(["body"])
+
+    def test_step_wizard_requires_its_fields(self):
+        ticket = self._create_ticket()
+        with self.assertRaisesRegex(UserError, "Impact, urgency and next steps"):
+            self._log_step(ticket, "assess", users_affected=3, assessment_note=" ")
+        self.assertFalse(ticket.assessment_date)
+        with self.assertRaisesRegex(UserError, "Root Cause.*Fix applied"):
+            self._log_step(ticket, "dev_response")
+        self.assertFalse(ticket.dev_response_date)
+
+    def test_assess_confirms_classification(self):
+        ticket = self._create_ticket(users_affected=1)
+        self._log_step(
+            ticket,
+            "assess",
+            users_affected=16,
+            is_blocking=True,
+            assessment_note="Whole class blocked",
+        )
+        self.assertEqual(ticket.class_of_service, "priority")
+        self.assertTrue(ticket.assessment_date)
+        note = ticket.message_ids[0]
+        self.assertIn("16 users affected (Priority: 5–25), blocking work", note.body)
+        self.assertEqual(ticket.process_next_step, "ack")
+
+    def test_escalation_reaches_dev_team_not_customer(self):
+        ticket = self._assessed(users_affected=16)
+        with self.mock_mail_gateway():
+            self._log_step(
+                ticket,
+                "escalate",
+                investigation_findings="Response time 2s -> 35s since 2 PM",
+                escalation_request="Temporary fix now, permanent next release",
+                workaround="Submit assignments by email",
+                escalation_links="https://monitoring.example.com/lms",
+            )
+        self.assertTrue(ticket.escalation_date)
+        dev = self.env["res.partner"].search(
+            [("email", "=", "dev-team@mindx.example.com")]
+        )
+        self.assertSentEmail(self.agent.partner_id, [dev])
+        body = self._mails[0]["body"]
+        for expected in (
+            ticket.number,
+            "Priority",
+            "16",
+            "Response time 2s -&gt; 35s since 2 PM",
+            "Submit assignments by email",
+            "https://monitoring.example.com/lms",
+            "Temporary fix now",
+        ):
+            self.assertIn(expected, body)
+        self.assertNotSentEmail([self.customer])
+        posted = self.dev_channel.message_ids.filtered(
+            lambda m: ticket.number in (m.body or "")
+        )
+        self.assertTrue(posted)
+
+    def test_escalation_needs_a_destination(self):
+        ticket = self._assessed()
+        self.team.write({"escalation_email": False, "escalation_channel_id": False})
+        with self.assertRaisesRegex(UserError, "no escalation destination"):
+            self._log_step(
+                ticket,
+                "escalate",
+                investigation_findings="x",
+                escalation_request="y",
+            )
+        self.assertFalse(ticket.escalation_date)
+
+    def test_next_step_highlighted(self):
+        ticket = self._create_ticket(users_affected=16)
+        self.assertEqual(ticket.process_next_step, "assess")
+        ticket.sudo().write(SATISFY["assess"] | SATISFY["ack"] | SATISFY["investigate"])
+        self.assertEqual(ticket.process_next_step, "escalate")
+        standard = self._create_ticket(users_affected=2)
+        standard.sudo().write(
+            SATISFY["assess"] | SATISFY["ack"] | SATISFY["investigate"]
+        )
+        self.assertEqual(standard.process_next_step, "dev_response")
+
+    def test_checklist_shows_done_steps(self):
+        ticket = self._assessed()
+        html = str(ticket.process_checklist_html)
+        self.assertIn("1. Receive &amp; classify", html)
+        self.assertIn("7. Close &amp; follow up", html)
+        self.assertEqual(html.count("fa-check-circle"), 2)
+        self.assertIn("Tran Van Agent", html)
+
+
+@tagged("post_install", "-at_install")
+class TestReplayTicket00003(HelpdeskProcessCommon):
+    """The seed report's ticket, replayed minute by minute through the buttons."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team.escalation_email = "dev-team@mindx.example.com"
+
+    def _at(self, hhmm):
+        return datetime(2026, 11, 28, int(hhmm[:2]), int(hhmm[3:]))
+
+    @mute_logger("odoo.addons.mail.models.mail_mail")
+    def test_replay_22_35_to_23_12(self):
+        stages = []
+
+        def step(hhmm, func):
+            with freeze_time(self._at(hhmm)), self.mock_mail_gateway():
+                func()
+            stages.append((hhmm, ticket.stage_id.process_role))
+
+        with freeze_time(self._at("22:38")):
+            ticket = self._create_ticket(
+                name="LMS Performance Issue - Class WEB101-HN-2024 (15 users affected)",
+                received_date=self._at("22:35"),
+                users_affected=16,
+                is_blocking=True,
+            )
+        self.assertEqual((ticket.class_of_service, ticket.priority), ("priority", "2"))
+        step(
+            "22:42",
+            lambda: self._log_step(
+                ticket,
+                "assess",
+                users_affected=16,
+                is_blocking=True,
+                assessment_note="Priority: 15 students + 1 coordinator, class "
+                "in progress",
+            ),
+        )
+        ticket.workaround = "Incognito mode, or submit assignments by email"
+        step("22:44", lambda: self._send_step_email(ticket, "ack"))
+        step(
+            "22:50",
+            lambda: self._log_step(
+                ticket,
+                "investigate",
+                investigation_findings="App Insights: response time 2s -> 35s "
+                "since 2 PM; "
+                "DB connection pool 85% full; slow query warnings",
+                investigation_scope="Only WEB101-HN-2024 is affected",
+                investigation_hypothesis="Query optimisation issue on a large dataset",
+                investigation_decision="Escalate to the Dev Team",
+            ),
+        )
+        step(
+            "22:54",
+            lambda: self._log_step(
+                ticket,
+                "escalate",
+                investigation_findings=ticket.investigation_findings,
+                escalation_request="Temporary fix now (class in progress)",
+            ),
+        )
+        step("22:57", lambda: self._send_step_email(ticket, "update"))
+        step(
+            "23:03",
+            lambda: self._log_step(
+                ticket,
+                "dev_response",
+                root_cause="Inefficient query on a large dataset",
+                resolution_summary="Query optimised; response time back to ~2s",
+                permanent_fix_plan="Scheduled for the next release",
+            ),
+        )
+        step("23:05", lambda: self._send_step_email(ticket, "resolve"))
+        step(
+            "23:09",
+            lambda: self._log_step(
+                ticket,
+                "confirm",
+                customer_confirmation="Chị đã test lại rồi, hệ thống giờ đã "
+                "nhanh trở lại.",
+            ),
+        )
+        step("23:11", lambda: self._send_step_email(ticket, "close"))
+        step(
+            "23:12",
+            lambda: self._log_step(
+                ticket,
+                "summary",
+                lessons_learned="Escalation quality matters more than escalation speed",
+            ),
+        )
+
+        expected = {
+            "received_date": "22:35",
+            "assessment_date": "22:42",
+            "ack_date": "22:44",
+            "investigation_date": "22:50",
+            "escalation_date": "22:54",
+            "dev_response_date": "23:03",
+            "resolution_date": "23:05",
+            "confirmation_date": "23:09",
+            "closure_date": "23:11",
+            "summary_date": "23:12",
+            "last_update_date": "23:11",
+        }
+        for fname, hhmm in expected.items():
+            self.assertEqual(ticket[fname], self._at(hhmm), fname)
+        self.assertEqual(
+            stages,
+            [
+                ("22:42", "new"),
+                ("22:44", "in_progress"),
+                ("22:50", "in_progress"),
+                ("22:54", "in_progress"),
+                ("22:57", "waiting"),
+                ("23:03", "resolved"),
+                ("23:05", "resolved"),
+                ("23:09", "resolved"),
+                ("23:11", "resolved"),
+                ("23:12", "closed"),
+            ],
+        )
+        self.assertEqual(ticket.process_resolution_minutes, 30)
+        self.assertFalse(ticket.process_next_step)
+        self.assertEqual(
+            ticket.process_step_ids.mapped("step"),
+            [
+                "assess",
+                "ack",
+                "investigate",
+                "escalate",
+                "update",
+                "dev_response",
+                "resolve",
+                "confirm",
+                "close",
+                "summary",
+            ],
+        )
+        self.assertEqual(str(ticket.process_checklist_html).count("fa-check-circle"), 7)
+        self.assertEqual(
+            fields.Datetime.to_string(ticket.closed_date), "2026-11-28 23:12:00"
+        )

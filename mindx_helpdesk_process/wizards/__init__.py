@@ -1,0 +1,2 @@
+from . import helpdesk_ticket_move_wizard
+from . import helpdesk_ticket_step_wizard

@@ -1,0 +1,67 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class HelpdeskTicketMoveWizard(models.TransientModel):
+    """A stage move that needs a reason: reopen, cancel, or a manager's force."""
+
+    _name = "helpdesk.ticket.move.wizard"
+    _description = "Helpdesk Ticket Move With Reason"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", required=True, ondelete="cascade"
+    )
+    current_stage_id = fields.Many2one(related="ticket_id.stage_id")
+    team_id = fields.Many2one(related="ticket_id.team_id")
+    stage_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.stage",
+        string="Move to",
+        required=True,
+        domain="[('id', '!=', current_stage_id), '|', ('team_ids', '=', False), "
+        "('team_ids', 'in', team_id)]",
+    )
+    reason = fields.Text(required=True)
+    force = fields.Boolean(
+        string="Force (skip the process checks)",
+        help="Helpdesk managers only. The move, its reason and who forced it are "
+        "logged in the chatter.",
+    )
+    is_manager = fields.Boolean(compute="_compute_is_manager")
+
+    @api.depends_context("uid")
+    def _compute_is_manager(self):
+        is_manager = self.env["helpdesk.ticket"]._is_process_manager()
+        for wizard in self:
+            wizard.is_manager = is_manager
+
+    def action_confirm(self):
+        self.ensure_one()
+        reason = (self.reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Please write the reason for this move."))
+        ticket = self.ticket_id
+        old_stage = ticket.stage_id
+        ticket.with_context(process_move_reason=reason, process_force=self.force).write(
+            {"stage_id": self.stage_id.id}
+        )
+        ticket.message_post(
+            body=Markup("<p><b>{}</b></p><p>{}</p>").format(
+                self.env._(
+                    "%(how)s from %(old)s to %(new)s by %(user)s",
+                    how=self.env._("Forced move")
+                    if self.force
+                    else self.env._("Moved"),
+                    old=old_stage.display_name,
+                    new=self.stage_id.display_name,
+                    user=self.env.user.name,
+                ),
+                reason,
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return {"type": "ir.actions.act_window_close"}

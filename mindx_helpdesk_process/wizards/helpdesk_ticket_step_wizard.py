@@ -1,0 +1,191 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Internal steps: the ticket fields each one asks for, and which are required.
+STEP_FIELDS = {
+    "assess": {
+        "users_affected": True,
+        "is_blocking": False,
+        "assessment_note": True,
+    },
+    "investigate": {
+        "investigation_findings": True,
+        "investigation_scope": False,
+        "investigation_hypothesis": False,
+        "investigation_decision": True,
+        "workaround": False,
+    },
+    "escalate": {
+        "investigation_findings": True,
+        "escalation_request": True,
+        "workaround": False,
+        "escalation_links": False,
+    },
+    "dev_response": {
+        "root_cause": True,
+        "resolution_summary": True,
+        "permanent_fix_plan": False,
+        "verification_checklist": False,
+    },
+    "confirm": {"customer_confirmation": True},
+    "summary": {
+        "lessons_learned": True,
+        "incident_pattern": False,
+        "kb_recommendation": False,
+        "follow_up_plan": False,
+    },
+}
+INTERNAL_STEPS = [
+    ("assess", "Classify & assess"),
+    ("investigate", "Log investigation"),
+    ("escalate", "Escalate to Dev Team"),
+    ("dev_response", "Log fix"),
+    ("confirm", "Log confirmation"),
+    ("summary", "Log final summary"),
+]
+
+
+class HelpdeskTicketStepWizard(models.TransientModel):
+    """The dialog of every internal step: what the agent found or decided.
+
+    Confirming stores the values on the ticket, posts them as an internal note
+    (never emailed to the customer) and marks the step done; cancelling records
+    nothing.
+    """
+
+    _name = "helpdesk.ticket.step.wizard"
+    _description = "Helpdesk Ticket Process Step Wizard"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", required=True, ondelete="cascade"
+    )
+    step = fields.Selection(selection=INTERNAL_STEPS, required=True)
+    class_of_service = fields.Selection(related="ticket_id.class_of_service")
+    cos_rationale = fields.Char(related="ticket_id.cos_rationale")
+    users_affected = fields.Integer()
+    is_blocking = fields.Boolean(string="Blocking work")
+    assessment_note = fields.Text(string="Impact, urgency and next steps")
+    investigation_findings = fields.Text(string="Findings")
+    investigation_scope = fields.Text(string="Scope")
+    investigation_hypothesis = fields.Text(string="Root cause hypothesis")
+    investigation_decision = fields.Text(string="Decision")
+    workaround = fields.Text()
+    escalation_request = fields.Text(string="Request to the Dev Team")
+    escalation_links = fields.Text(string="Links")
+    root_cause = fields.Text()
+    resolution_summary = fields.Text(string="Fix applied and verified")
+    permanent_fix_plan = fields.Text(string="Permanent fix plan")
+    verification_checklist = fields.Text(
+        string="Verification checklist for the customer"
+    )
+    customer_confirmation = fields.Text(string="Customer's confirmation")
+    lessons_learned = fields.Text()
+    incident_pattern = fields.Text(string="Pattern")
+    kb_recommendation = fields.Text(string="Knowledge-base recommendation")
+    follow_up_plan = fields.Text()
+
+    @api.model
+    def default_get(self, fields_list):
+        """Start from what the ticket already holds, so a step can be re-logged."""
+        values = super().default_get(fields_list)
+        ticket = self.env["helpdesk.ticket"].browse(values.get("ticket_id"))
+        for fname in STEP_FIELDS.get(values.get("step"), {}):
+            if fname in fields_list and ticket:
+                values[fname] = ticket[fname]
+        return values
+
+    def action_confirm(self):
+        self.ensure_one()
+        self._check_required()
+        ticket = self.ticket_id
+        ticket.write({fname: self[fname] for fname in STEP_FIELDS[self.step]})
+        message = ticket.message_post(
+            body=self._note_body(),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        if self.step == "escalate":
+            message |= self._send_escalation()
+        ticket._process_record_step(self.step, message[:1])
+        return {"type": "ir.actions.act_window_close"}
+
+    def _check_required(self):
+        missing = [
+            self._fields[fname].get_description(self.env)["string"]
+            for fname, required in STEP_FIELDS[self.step].items()
+            if required
+            and not (
+                self[fname].strip() if isinstance(self[fname], str) else self[fname]
+            )
+        ]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Please fill in before confirming: %(fields)s.",
+                    fields=", ".join(missing),
+                )
+            )
+
+    def _note_body(self):
+        """The step's values as a structured note: a title, then one line a field."""
+        label = dict(self._fields["step"]._description_selection(self.env))[self.step]
+        lines = [
+            Markup("<li><b>{}:</b> {}</li>").format(
+                self._fields[fname].get_description(self.env)["string"],
+                self._display_value(fname),
+            )
+            for fname in STEP_FIELDS[self.step]
+            if self[fname] or isinstance(self[fname], bool)
+        ]
+        if self.step == "assess":
+            lines.insert(
+                0,
+                Markup("<li><b>{}:</b> {}</li>").format(
+                    self.env._("Class of Service"), self.ticket_id.cos_rationale
+                ),
+            )
+        return Markup("<p><b>{}</b></p><ul>{}</ul>").format(
+            label, Markup("").join(lines)
+        )
+
+    def _display_value(self, fname):
+        value = self[fname]
+        if isinstance(value, bool):
+            return self.env._("Yes") if value else self.env._("No")
+        return value
+
+    def _send_escalation(self):
+        """Tell the Dev Team: email to the team's address and/or its channel."""
+        ticket, team = self.ticket_id, self.ticket_id.team_id
+        if not (team.escalation_email or team.escalation_channel_id):
+            raise UserError(
+                self.env._(
+                    "Team %(team)s has no escalation destination: set the Dev Team "
+                    "email or channel in the team's settings (Helpdesk > "
+                    "Configuration > Teams).",
+                    team=team.display_name or self.env._("(no team)"),
+                )
+            )
+        template = self.env.ref("mindx_helpdesk_process.mail_template_escalation")
+        messages = self.env["mail.message"]
+        partner = team._escalation_partner()
+        if partner:
+            messages |= ticket.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=partner.ids,
+            )
+        if team.escalation_channel_id:
+            body = template._render_field("body_html", ticket.ids)[ticket.id]
+            # sudo: the agent may not be a member of the Dev Team's channel
+            team.escalation_channel_id.sudo().message_post(
+                body=body,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return messages
