@@ -24,6 +24,7 @@
         "data/helpdesk_ticket_stage_data.xml",
         "data/mail_template_data.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -1,6 +1,8 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from odoo.tools import sql
+
 # helpdesk_mgmt's stages (and ours) and the process role each one plays. Looked up
 # by XML id, not by name: admins rename stages, and a stage deleted before we were
 # installed is simply not there to map.
@@ -13,6 +15,23 @@ HELPDESK_MGMT_STAGE_ROLES = {
     "helpdesk_mgmt.helpdesk_ticket_stage_rejected": "cancelled",
     "mindx_helpdesk_process.helpdesk_ticket_stage_resolved": "resolved",
 }
+
+
+def pre_init_hook(env):
+    """Keep the stars agents chose before installation.
+
+    Installing makes the ticket's priority follow its class, and the ORM computes
+    the class of every existing ticket (Standard: one star) before any post-init
+    code runs. Tickets whose stars differ from that are marked as set by hand
+    first, so their stars survive.
+    """
+    cr = env.cr
+    if not sql.column_exists(cr, "helpdesk_ticket", "priority_manual"):
+        sql.create_column(cr, "helpdesk_ticket", "priority_manual", "boolean")
+    cr.execute(
+        "UPDATE helpdesk_ticket SET priority_manual = "
+        "(priority IS DISTINCT FROM '1')"
+    )
 
 
 def post_init_hook(env):
@@ -34,6 +53,20 @@ def post_init_hook(env):
     env["helpdesk.ticket"].with_context(active_test=False).search(
         []
     )._cos_classify_existing()
+    _drop_duplicate_closing_email(env)
+
+
+def _drop_duplicate_closing_email(env):
+    """The process closes with its own closure email (summary, follow-up plan).
+
+    helpdesk_mgmt's Done stage would send a second, bare "ticket closed" email when
+    the ticket enters it right after; it is unhooked from that stage only (the
+    template stays, and Cancelled/Rejected keep theirs).
+    """
+    done = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False)
+    template = env.ref("helpdesk_mgmt.closed_ticket_template", raise_if_not_found=False)
+    if done and template and done.mail_template_id == template:
+        done.mail_template_id = False
 
 
 def uninstall_hook(env):

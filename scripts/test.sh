@@ -35,7 +35,10 @@ trap cleanup EXIT
 
 # A throw-away cluster per run: two runs at once never share a port or a database.
 ensure_pg "$RUN_DIR/pg" throwaway
-write_config "$RUN_DIR/odoo.conf" "$RUN_DIR/data" "http_interface = 127.0.0.1" "max_cron_threads = 0"
+# HttpCase needs an HTTP server in the OCA pass: a free port, never 8069 (which a
+# running scripts/run.sh, or another test run, may hold).
+write_config "$RUN_DIR/odoo.conf" "$RUN_DIR/data" "http_interface = 127.0.0.1" \
+    "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0"
 
 say "installing $ADDON (with demo data) into database $DB"
 odoo_bin -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON" --stop-after-init \

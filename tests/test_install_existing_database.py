@@ -25,7 +25,7 @@ team = env["helpdesk.ticket.team"].create({"name": "Old team"})
 for stage in Stage.search([]):
     env["helpdesk.ticket"].create(
         {"name": "Before install in " + stage.name, "team_id": team.id,
-         "stage_id": stage.id, "description": "x"}
+         "stage_id": stage.id, "description": "x", "priority": "3"}
     )
 env.cr.commit()
 print("SEEDED", env["helpdesk.ticket"].search_count([]))
@@ -40,9 +40,18 @@ print("ROLES", sorted(roles.items()))
 assert all(roles.values()), roles
 assert roles["Solved by phone"] == "closed", roles
 assert roles["Awaiting"] == "waiting", roles
+tickets = env["helpdesk.ticket"].search([("name", "like", "Before install in")])
+assert set(tickets.mapped("priority")) == {"3"}, "the agents' stars were kept"
+assert all(tickets.mapped("priority_manual")), tickets.mapped("priority_manual")
+assert set(tickets.mapped("class_of_service")) == {"standard"}
+for ticket in tickets:
+    assert ticket.received_date == ticket.create_date, ticket.received_date
 resolved = env.ref("mindx_helpdesk_process.helpdesk_ticket_stage_resolved")
 ticket = env["helpdesk.ticket"].search([("name", "=", "Before install in In Progress")])
-ticket.stage_id = resolved
+admin = env.ref("base.user_admin")
+ticket.with_user(admin).with_context(
+    process_force=True, process_move_reason="system test"
+).stage_id = resolved
 env.cr.commit()
 print("TICKETS", env["helpdesk.ticket"].search_count([]))
 """

@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 from . import process_rules
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE, MAX_USERS_AFFECTED
@@ -437,6 +438,13 @@ class HelpdeskTicket(models.Model):
         for fname in ("cos_policy_id", "class_of_service", "cos_blocking_raised"):
             self.env.add_to_compute(self._fields[fname], self)
         self._flag_manual_priority()
+        # the column was just filled with "now": they were received when created
+        self.flush_recordset(["received_date"])
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET received_date = create_date WHERE id IN %s",
+            [tuple(self.ids) or (0,)],
+        )
+        self.invalidate_recordset(["received_date"])
 
     def _cos_rationale_text(self, labels):
         self.ensure_one()
@@ -657,9 +665,7 @@ class HelpdeskTicket(models.Model):
                     else Markup('<i class="fa fa-circle-o text-muted"/>'),
                     number=number,
                     title=self._process_text(title),
-                    when=fields.Datetime.context_timestamp(self, last).strftime(
-                        "%Y-%m-%d %H:%M"
-                    )
+                    when=format_datetime(self.env, last, dt_format="short")
                     if last
                     else "",
                     who=who.name if who else "",

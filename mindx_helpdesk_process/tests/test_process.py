@@ -500,6 +500,8 @@ class TestReplayTicket00003(HelpdeskProcessCommon):
             ),
         )
 
+        # closing sends nothing more: the closure email was the last word
+        self.assertNotSentEmail([self.customer])
         expected = {
             "received_date": "22:35",
             "assessment_date": "22:42",

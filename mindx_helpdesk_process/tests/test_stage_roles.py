@@ -37,6 +37,16 @@ class TestStageRoles(HelpdeskProcessCommon):
             self.assertEqual(self.env.ref(xmlid).process_role, role, xmlid)
         resolved = self.env.ref("mindx_helpdesk_process.helpdesk_ticket_stage_resolved")
         self.assertFalse(resolved.closed)
+        # our closure email replaces helpdesk_mgmt's bare "closed" notice on Done
+        self.assertFalse(
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").mail_template_id
+        )
+        self.assertEqual(
+            self.env.ref(
+                "helpdesk_mgmt.helpdesk_ticket_stage_cancelled"
+            ).mail_template_id,
+            self.env.ref("helpdesk_mgmt.closed_ticket_template"),
+        )
 
     def test_stage_created_by_api_gets_role_from_flags(self):
         Stage = self.env["helpdesk.ticket.stage"]
