@@ -653,8 +653,8 @@ class HelpdeskTicket(models.Model):
         rows = []
         for number, (title, date_fields) in enumerate(process_rules.CHECKLIST, 1):
             done = all(self[date_field] for date_field in date_fields)
-            last = max((self[f] for f in date_fields if self[f]), default=False)
-            who = users.get(step_by_field.get(date_fields[-1]))
+            last = done and max(self[date_field] for date_field in date_fields)
+            who = done and users.get(step_by_field.get(date_fields[-1]))
             rows.append(
                 Markup(
                     "<tr><td>{icon}</td><td>{number}. {title}</td>"
@@ -675,6 +675,59 @@ class HelpdeskTicket(models.Model):
             '<table class="table table-sm o_mindx_process_checklist"><tbody>{}'
             "</tbody></table>"
         ).format(Markup("").join(rows))
+
+    def _process_customer_confirmation(self, text):
+        """The customer says it works (portal button, reply): the confirm step.
+
+        Never a silent skip: before the resolution email there is nothing to
+        confirm, and after the confirmation the closure email and the summary are
+        still the agent's to do; both cases leave the agent an activity.
+        """
+        for ticket in self:
+            if ticket.confirmation_date:
+                continue
+            if not ticket.resolution_date:
+                ticket._process_ask_agent(
+                    self.env._(
+                        "The customer asked to close this ticket before the "
+                        "resolution email: check with them."
+                    ),
+                    text,
+                )
+                continue
+            ticket.customer_confirmation = text
+            note = ticket.message_post(
+                body=Markup("<p><b>{}</b></p><p>{}</p>").format(
+                    self.env._("Customer confirmation"), text
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            ticket._process_record_step("confirm", note)
+            if ticket.process_role != "closed":
+                ticket._process_ask_agent(
+                    self.env._(
+                        "The customer confirmed the resolution: send the closure "
+                        "email and log the final summary."
+                    ),
+                    text,
+                )
+
+    def _process_ask_agent(self, summary, note=""):
+        """A to-do for the people handling the ticket (assignee, else team leader)."""
+        self.ensure_one()
+        user = self.user_id or self.team_id.user_id or self.team_id.user_ids[:1]
+        if user:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=note,
+                user_id=user.id,
+            )
+        else:
+            self.message_post(
+                body=summary, message_type="comment", subtype_xmlid="mail.mt_note"
+            )
 
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)

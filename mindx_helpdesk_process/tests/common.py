@@ -8,6 +8,8 @@ and the customer (a course coordinator) who has a portal login but writes by ema
 
 from contextlib import contextmanager
 
+from odoo.tests import HttpCase
+
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 
 PROCESS_STAGE_ROLES = ("new", "in_progress", "waiting", "resolved", "closed")
@@ -30,10 +32,11 @@ Content-Transfer-Encoding: 8bit
 """
 
 
-class HelpdeskProcessCommon(MailCommon):
+class ProcessFixtures:
+    """The cast and the helpers, for TransactionCase and HttpCase classes alike."""
+
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_process_fixtures(cls):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.stage_by_role = {
             role: cls.env["helpdesk.ticket.stage"].search(
@@ -132,6 +135,13 @@ class HelpdeskProcessCommon(MailCommon):
         wizard.action_confirm()
         return wizard
 
+
+class HelpdeskProcessCommon(ProcessFixtures, MailCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_process_fixtures()
+
     def _receive_email(self, subject, body="Hello,\nthe LMS is very slow.", **kwargs):
         """Deliver an email to the team's alias through the real mail gateway.
 
@@ -156,3 +166,10 @@ class HelpdeskProcessCommon(MailCommon):
             target_model="helpdesk.ticket",
             **values,
         )
+
+
+class HelpdeskProcessHttpCommon(ProcessFixtures, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_process_fixtures()

@@ -246,6 +246,71 @@ class TestProcessSteps(HelpdeskProcessCommon):
         self.assertEqual(log.user_id, self.agent)
         self.assertEqual(log.message_id.partner_ids, self.customer)
 
+    def test_update_resolution_closure_emails_content(self):
+        ticket = self._assessed(users_affected=16)
+        ticket.sudo().write(
+            {
+                "investigation_scope": "Only class WEB101-HN-2024 is affected",
+                "workaround": "Submit assignments by email",
+                "root_cause": "Inefficient query on a large dataset",
+                "resolution_summary": "Query optimised, pages load in under 3 s",
+                "verification_checklist": "Students can open the course page",
+                "follow_up_plan": "We monitor the LMS for 24 hours",
+            }
+        )
+        ticket.sudo().write(SATISFY["escalate"])
+        expected = {
+            "update": (
+                f"[{ticket.number}] Update on your request",
+                [
+                    "Only class WEB101-HN-2024 is affected",
+                    "Our development team has the full details",
+                    "Submit assignments by email",
+                    "Our next update will reach you by",
+                ],
+            ),
+            "resolve": (
+                f"[{ticket.number}] Resolved",
+                [
+                    "Inefficient query on a large dataset",
+                    "Query optimised, pages load in under 3 s",
+                    "Students can open the course page",
+                ],
+            ),
+            "close": (
+                f"[{ticket.number}] Closed",
+                ["We monitor the LMS for 24 hours", "Inefficient query"],
+            ),
+        }
+        for step, (subject, texts) in expected.items():
+            with self.subTest(step=step), self.mock_mail_gateway():
+                self._send_step_email(ticket, step)
+                self.assertSentEmail(self.agent.partner_id, [self.customer])
+                mail = self._mails[0]
+                self.assertTrue(mail["subject"].startswith(subject), mail["subject"])
+                for text in texts:
+                    self.assertIn(text, mail["body"])
+        self.assertTrue(ticket.resolution_date and ticket.closure_date)
+        self.assertEqual(
+            ticket.process_step_ids.filtered(
+                lambda s: s.step in ("update", "resolve", "close")
+            ).mapped("step"),
+            ["update", "resolve", "close"],
+        )
+
+    def test_customer_templates_follow_the_customer_language(self):
+        ticket = self._create_ticket()
+        self.customer.lang = "en_US"
+        for step, xmlid in process_rules.TEMPLATE_BY_STEP.items():
+            template = self.env.ref(xmlid)
+            with self.subTest(step=step):
+                self.assertEqual(template.partner_to, "{{ object.partner_id.id }}")
+                self.assertEqual(
+                    template._render_lang(ticket.ids)[ticket.id], self.customer.lang
+                )
+        escalation = self.env.ref("mindx_helpdesk_process.mail_template_escalation")
+        self.assertFalse(escalation.partner_to, "never addressed to the customer")
+
     def test_composer_form_prefilled_with_template(self):
         ticket = self._assessed()
         action = ticket.with_user(self.agent).action_process_ack()

@@ -1,0 +1,37 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import werkzeug
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+
+
+class HelpdeskProcessTicketController(HelpdeskTicketController):
+    @http.route("/ticket/close", type="http", auth="user")
+    def support_ticket_close(self, **kw):
+        """The customer's "close" button: their confirmation, for their own ticket.
+
+        helpdesk_mgmt reads the ticket with sudo() by id and moves it to the posted
+        stage, so any portal user could close anybody's ticket. Here the ticket is
+        read as the logged-in user (record rules apply: another customer's ticket is
+        a 404 and nothing changes), and the click counts as the customer's
+        confirmation: the process then asks the agent for the closure email and the
+        summary instead of skipping them.
+        """
+        try:
+            ticket_id = int(kw.get("ticket_id") or 0)
+            ticket = request.env["helpdesk.ticket"].browse(ticket_id).exists()
+            ticket.check_access("read")
+        except (ValueError, AccessError, MissingError) as error:
+            raise werkzeug.exceptions.NotFound() from error
+        if not ticket:
+            raise werkzeug.exceptions.NotFound()
+        # sudo: customers may not write tickets; the confirmation is recorded for
+        # them (the current user stays the author of what is logged)
+        ticket.sudo()._process_customer_confirmation(
+            request.env._("Confirmed by the customer from the portal."),
+        )
+        return request.redirect(f"/my/ticket/{ticket.id}")
