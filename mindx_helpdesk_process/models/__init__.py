@@ -4,5 +4,6 @@ from . import helpdesk_ticket
 from . import helpdesk_ticket_step
 from . import helpdesk_ticket_team
 from . import helpdesk_ticket_stage
+from . import mail_thread
 from . import res_company
 from . import res_config_settings

@@ -1,15 +1,24 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.tools import email_normalize, format_datetime, html2plaintext
 
 from . import process_rules
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE, MAX_USERS_AFFECTED
+
+# "users affected: 15", "15 users", "15 học viên" (students), "15 người dùng"
+USERS_AFFECTED_PATTERNS = [
+    r"(?:users? affected|affected users?|số người bị ảnh hưởng)\s*[:=]?\s*(\d{1,6})",
+    r"(\d{1,6})\s*(?:users|students|học viên|học sinh|người dùng|sinh viên)\b",
+]
+# an email's hint above this is not trusted (the field itself allows more)
+MAX_SUGGESTED_USERS = 10_000
 
 
 class HelpdeskTicket(models.Model):
@@ -136,6 +145,28 @@ class HelpdeskTicket(models.Model):
         compute="_compute_next_update_due",
         help="When the customer expects the next update, from the class's update "
         "cadence.",
+    )
+    # -- the customer by email --
+    last_customer_message_date = fields.Datetime(
+        string="Customer last wrote on", readonly=True, copy=False
+    )
+    users_affected_suggested = fields.Boolean(
+        string="Users affected suggested by the email",
+        copy=False,
+        help="Users affected was pre-filled from the customer's email (e.g. '15 "
+        "học viên'); confirm it when classifying.",
+    )
+    confirmation_suggestion = fields.Text(
+        string="Possible confirmation",
+        copy=False,
+        help="The customer's reply to the resolution email: confirm the resolution "
+        "with it if it says the issue is fixed.",
+    )
+    previous_ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Follow-up of",
+        copy=False,
+        help="The closed ticket this one continues (a reply after the reopen window).",
     )
     # -- what the steps found and decided (internal unless sent by an email) --
     assessment_note = fields.Text(
@@ -554,7 +585,11 @@ class HelpdeskTicket(models.Model):
                     for code in missing
                 ),
             )
-        if rule.manager and not self._is_process_manager():
+        # the mail gateway (sudo) reopens a closed ticket on the customer's reply
+        customer_reopen = self.env.su and self.env.context.get(
+            "process_customer_reopen"
+        )
+        if rule.manager and not self._is_process_manager() and not customer_reopen:
             return self.env._(
                 "Cannot move %(ticket)s to %(stage)s: only a helpdesk manager may "
                 "reopen a closed ticket.",
@@ -728,6 +763,152 @@ class HelpdeskTicket(models.Model):
             self.message_post(
                 body=summary, message_type="comment", subtype_xmlid="mail.mt_note"
             )
+
+    # -- the customer by email (mail gateway) ------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A new email: a ticket received at the email's date, or a reply.
+
+        A reply that lost its headers but names one of the sender's tickets in the
+        subject ("Re: [HT00003] ...") is threaded on that ticket.
+        """
+        existing = self._ticket_from_subject(msg_dict)
+        if existing:
+            existing.message_update(msg_dict)
+            return existing
+        values = dict(custom_values or {})
+        received, note = self._received_date_from_email(msg_dict.get("date"))
+        values.setdefault("received_date", received)
+        body = html2plaintext(msg_dict.get("body") or "")
+        hint = self._users_affected_hint(f"{msg_dict.get('subject') or ''}\n{body}")
+        if hint:
+            values.setdefault("users_affected", hint)
+            values.setdefault("users_affected_suggested", True)
+        ticket = super().message_new(msg_dict, custom_values=values)
+        ticket.last_customer_message_date = received
+        if note:
+            ticket._process_log_note(note)
+        return ticket
+
+    def message_update(self, msg_dict, update_vals=None):
+        res = super().message_update(msg_dict, update_vals=update_vals)
+        automatic = self.env.context.get("mindx_automatic_email")
+        if automatic or not self._is_customer_email(msg_dict):
+            return res
+        self.last_customer_message_date = fields.Datetime.now()
+        for ticket in self:
+            ticket._on_customer_reply(msg_dict)
+        return res
+
+    def _is_customer_email(self, msg_dict):
+        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        return not (author.user_ids and not author.user_ids.share)
+
+    def _on_customer_reply(self, msg_dict):
+        """What a customer's reply means depends on where the ticket stands."""
+        self.ensure_one()
+        text = html2plaintext(msg_dict.get("body") or "").strip()[:2000]
+        role = self.process_role
+        if role == "waiting":
+            self._process_ask_agent(
+                self.env._("The customer replied while waiting."), text
+            )
+        elif role == "resolved" and not self.confirmation_date:
+            self.confirmation_suggestion = text
+            self._process_ask_agent(
+                self.env._(
+                    "The customer replied to the resolution: confirm the resolution "
+                    "if the reply says it is fixed, else reopen."
+                ),
+                text,
+            )
+        elif role == "closed":
+            self._on_reply_to_closed(text)
+
+    def _on_reply_to_closed(self, text):
+        window = self.company_id.helpdesk_reopen_window_days
+        closed_on = self.closed_date or self.closure_date
+        if closed_on and fields.Datetime.now() - closed_on <= timedelta(days=window):
+            stage = self._process_stage_for_role("in_progress")
+            self.with_context(
+                process_move_reason=self.env._("The customer replied after closure."),
+                process_customer_reopen=True,
+            ).write({"stage_id": stage.id})
+            self._process_log_note(
+                self.env._(
+                    "Reopened: the customer replied within %(days)s days of closure.",
+                    days=window,
+                )
+            )
+            self._process_ask_agent(
+                self.env._("Reopened by the customer's reply."), text
+            )
+            return
+        follow_up = self.create(
+            {
+                "name": self.env._("Follow-up: %(name)s", name=self.name),
+                "description": Markup("<pre>{}</pre>").format(text),
+                "previous_ticket_id": self.id,
+                "partner_id": self.partner_id.id,
+                "team_id": self.team_id.id,
+                "company_id": self.company_id.id,
+                "user_id": self.user_id.id,
+            }
+        )
+        self._process_log_note(
+            self.env._(
+                "The customer replied after the reopen window: follow-up ticket "
+                "%(ticket)s was opened.",
+                ticket=follow_up.display_name,
+            )
+        )
+
+    def _ticket_from_subject(self, msg_dict):
+        match = re.search(r"\[([A-Z]{1,10}\d{3,})\]", msg_dict.get("subject") or "")
+        sender = email_normalize(msg_dict.get("email_from") or "")
+        if not match or not sender:
+            return self.browse()
+        ticket = self.search([("number", "=", match.group(1))], limit=1)
+        if email_normalize(ticket.partner_id.email or "") == sender:
+            return ticket
+        return self.browse()
+
+    def _received_date_from_email(self, date_string):
+        """The email's Date header, unless it is in the future or absurdly old."""
+        now = fields.Datetime.now()
+        received = fields.Datetime.to_datetime(date_string) if date_string else None
+        if received and now - timedelta(days=30) <= received <= now + timedelta(
+            hours=1
+        ):
+            return received, None
+        return now, self.env._(
+            "The email's date (%(date)s) is not plausible: the receipt time is the "
+            "time it arrived.",
+            date=date_string or self.env._("missing"),
+        )
+
+    @api.model
+    def _users_affected_hint(self, text):
+        """'users affected: 15' or '15 học viên' in the email, within a sane range."""
+        for pattern in USERS_AFFECTED_PATTERNS:
+            match = re.search(pattern, text, flags=re.IGNORECASE)
+            if match and 1 <= int(match.group(1)) <= MAX_SUGGESTED_USERS:
+                return int(match.group(1))
+        return 0
+
+    def _process_log_note(self, body):
+        return self.message_post(
+            body=body, message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+
+    def action_process_confirm_suggestion(self):
+        """Open the confirmation dialog pre-filled with the customer's reply."""
+        action = self._process_open_step_wizard("confirm")
+        action["context"]["default_customer_confirmation"] = (
+            self.confirmation_suggestion
+        )
+        return action
 
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)

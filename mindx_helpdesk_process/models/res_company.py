@@ -6,6 +6,12 @@ from odoo import api, fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    helpdesk_reopen_window_days = fields.Integer(
+        string="Reopen window (days)",
+        default=7,
+        help="A customer's reply to a ticket closed less than this many days ago "
+        "reopens it; a later reply opens a follow-up ticket.",
+    )
     helpdesk_cos_policy_id = fields.Many2one(
         comodel_name="helpdesk.cos.policy",
         string="Default Class of Service policy",

@@ -16,6 +16,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.helpdesk_cos_policy_id.expedite_min_users", readonly=True
     )
 
+    helpdesk_reopen_window_days = fields.Integer(
+        related="company_id.helpdesk_reopen_window_days", readonly=False
+    )
+
     def action_open_helpdesk_cos_policy(self):
         self.ensure_one()
         return {

@@ -1,9 +1,11 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import tagged
+from datetime import datetime
+
+from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
 
-from .common import HelpdeskProcessCommon
+from .common import INBOUND_EMAIL, HelpdeskProcessCommon
 
 
 @tagged("post_install", "-at_install")
@@ -62,3 +64,187 @@ class TestMailGateway(HelpdeskProcessCommon):
         )
         mail.send()
         self.assertEqual(mail.state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerEmails(HelpdeskProcessCommon):
+    """Customers write and reply by email; machines' emails change nothing."""
+
+    def _ticket_by_email(self, subject, **kwargs):
+        with self.mock_mail_gateway():
+            ticket = self._receive_email(subject, **kwargs)
+        self.assertEqual(len(ticket), 1, subject)
+        return ticket
+
+    def _reply(self, ticket, body, extra="", email_from=None):
+        first = ticket.message_ids.filtered(lambda m: m.message_type == "email")[-1:]
+        with self.mock_mail_gateway():
+            self.format_and_process(
+                INBOUND_EMAIL,
+                email_from or '"Nguyen Thi Ha" <ha.nguyen@customer.example.com>',
+                self.team_alias_email,
+                subject=f"Re: {ticket.name}",
+                target_model="helpdesk.ticket",
+                extra=f"In-Reply-To: {first.message_id}\n{extra}",
+                body=body,
+                date="Sat, 28 Nov 2026 23:09:00 +0700",
+                return_path="ha.nguyen@customer.example.com",
+                cc="",
+            )
+        ticket.invalidate_recordset()
+
+    @freeze_time("2026-11-28 15:40:00")
+    def test_received_at_the_emails_date_with_suggested_users(self):
+        ticket = self._ticket_by_email(
+            "LMS chậm - lớp WEB101-HN-2024",
+            body="Chào team, 15 học viên không nộp được bài.",
+        )
+        self.assertEqual(ticket.received_date, datetime(2026, 11, 28, 15, 35))
+        self.assertEqual(ticket.last_customer_message_date, ticket.received_date)
+        self.assertEqual(ticket.users_affected, 15)
+        self.assertTrue(ticket.users_affected_suggested)
+        self.assertEqual(ticket.class_of_service, "priority")
+        self.assertFalse(ticket.assessment_date, "step 1 waits for the agent")
+
+    @freeze_time("2026-11-28 15:40:00")
+    def test_implausible_date_falls_back_to_now(self):
+        ticket = self._ticket_by_email(
+            "Date in the future", date="Mon, 28 Nov 2033 10:00:00 +0000"
+        )
+        self.assertEqual(ticket.received_date, datetime(2026, 11, 28, 15, 40))
+        self.assertTrue(
+            ticket.message_ids.filtered(lambda m: "is not plausible" in m.body)
+        )
+
+    def test_absurd_users_hint_ignored(self):
+        ticket = self._ticket_by_email(
+            "Everybody", body="users affected: 99999999 (all of them)"
+        )
+        self.assertEqual(ticket.users_affected, 1)
+        self.assertFalse(ticket.users_affected_suggested)
+
+    @mute_logger(
+        "odoo.addons.mail.models.mail_thread",
+        "odoo.addons.mindx_helpdesk_process.models.mail_thread",
+    )
+    def test_automatic_emails_create_no_ticket(self):
+        cases = {
+            "Auto-Submitted": "Auto-Submitted: auto-replied\n",
+            "X-Autoreply": "X-Autoreply: yes\n",
+            "X-Auto-Response-Suppress": "X-Auto-Response-Suppress: All\n",
+            "Precedence": "Precedence: bulk\n",
+        }
+        for name, header in cases.items():
+            with self.subTest(header=name), self.mock_mail_gateway():
+                found = self._receive_email(f"Out of office ({name})", extra=header)
+                self.assertFalse(found)
+                self.assertNotSentEmail()
+        with self.mock_mail_gateway():
+            found = self._receive_email(
+                "Undelivered Mail", email_from="MAILER-DAEMON@customer.example.com"
+            )
+        self.assertFalse(found)
+        with self.mock_mail_gateway():
+            kept = self._receive_email("Real request", extra="Auto-Submitted: no\n")
+        self.assertEqual(len(kept), 1)
+
+    def test_automatic_reply_to_resolved_ticket_changes_nothing(self):
+        ticket = self._ticket_by_email(
+            "LMS slow", msg_id="<first@customer.example.com>"
+        )
+        self._force_stage(ticket, "resolved")
+        ticket.sudo().resolution_date = "2026-11-28 23:05:00"
+        self._reply(
+            ticket, "I am out of the office.", extra="Auto-Submitted: auto-replied\n"
+        )
+        self.assertIn("out of the office", ticket.message_ids[0].body, "logged once")
+        self.assertFalse(ticket.confirmation_suggestion)
+        self.assertFalse(ticket.activity_ids)
+        self.assertNotSentEmail()
+
+    def test_reply_to_resolved_suggests_confirmation(self):
+        ticket = self._ticket_by_email(
+            "LMS slow", msg_id="<first@customer.example.com>"
+        )
+        ticket.user_id = self.agent
+        self._force_stage(ticket, "resolved")
+        ticket.sudo().resolution_date = "2026-11-28 23:05:00"
+        self._reply(ticket, "Chị đã test lại rồi, hệ thống giờ đã nhanh trở lại.")
+        self.assertIn("nhanh trở lại", ticket.confirmation_suggestion)
+        self.assertEqual(ticket.activity_ids.user_id, self.agent)
+        self.assertTrue(ticket.last_customer_message_date)
+        action = ticket.with_user(self.agent).action_process_confirm_suggestion()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.agent)
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertIn("nhanh trở lại", wizard.customer_confirmation)
+        wizard.action_confirm()
+        self.assertTrue(ticket.confirmation_date)
+
+    def test_reply_while_waiting_alerts_the_agent(self):
+        ticket = self._ticket_by_email(
+            "LMS slow", msg_id="<first@customer.example.com>"
+        )
+        ticket.user_id = self.agent
+        self._force_stage(ticket, "waiting")
+        self._reply(ticket, "Any news? The class ends in 20 minutes.")
+        self.assertEqual(ticket.activity_ids.user_id, self.agent)
+        self.assertIn("replied while waiting", ticket.activity_ids.summary)
+
+    def test_reply_to_closed_within_window_reopens(self):
+        with freeze_time("2026-11-28 23:12:00"):
+            ticket = self._ticket_by_email(
+                "LMS slow", msg_id="<first@customer.example.com>"
+            )
+            self._force_stage(ticket, "closed")
+        with freeze_time("2026-12-01 09:00:00"):
+            self._reply(ticket, "It is slow again this morning.")
+        self.assertEqual(ticket.stage_id.process_role, "in_progress")
+        self.assertTrue(
+            ticket.message_ids.filtered(lambda m: "Reopened" in (m.body or ""))
+        )
+
+    def test_reply_to_closed_after_window_opens_follow_up(self):
+        with freeze_time("2026-11-28 23:12:00"):
+            ticket = self._ticket_by_email(
+                "LMS slow", msg_id="<first@customer.example.com>"
+            )
+            self._force_stage(ticket, "closed")
+        with freeze_time("2026-12-20 09:00:00"):
+            self._reply(ticket, "Slow again, other class.")
+        self.assertEqual(ticket.stage_id.process_role, "closed")
+        follow_up = self.env["helpdesk.ticket"].search(
+            [("previous_ticket_id", "=", ticket.id)]
+        )
+        self.assertEqual(len(follow_up), 1)
+        self.assertEqual(follow_up.partner_id, self.customer)
+        self.assertEqual(follow_up.stage_id.process_role, "new")
+        self.assertIn("Slow again, other class.", follow_up.description)
+
+    def test_reply_threaded_by_subject_number(self):
+        ticket = self._ticket_by_email("LMS slow")
+        with self.mock_mail_gateway():
+            self._receive_email(
+                f"Re: [{ticket.number}] LMS slow",
+                body="Thông tin thêm: lớp WEB102 cũng bị.",
+                msg_id="<no-headers@customer.example.com>",
+            )
+        self.assertIn("WEB102", "".join(ticket.message_ids.mapped("body")))
+        self.assertEqual(
+            self.env["helpdesk.ticket"].search_count(
+                [("partner_id", "=", self.customer.id)]
+            ),
+            1,
+        )
+        # somebody else quoting the number gets a ticket of their own
+        with self.mock_mail_gateway():
+            other = self._receive_email(
+                f"Fwd: [{ticket.number}] LMS slow",
+                email_from="someone@elsewhere.example.com",
+                msg_id="<other@elsewhere.example.com>",
+            )
+        self.assertEqual(len(other), 1)
+        self.assertNotEqual(other, ticket)

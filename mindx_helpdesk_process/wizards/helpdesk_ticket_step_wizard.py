@@ -94,7 +94,7 @@ class HelpdeskTicketStepWizard(models.TransientModel):
         values = super().default_get(fields_list)
         ticket = self.env["helpdesk.ticket"].browse(values.get("ticket_id"))
         for fname in STEP_FIELDS.get(values.get("step"), {}):
-            if fname in fields_list and ticket:
+            if fname in fields_list and ticket and fname not in values:
                 values[fname] = ticket[fname]
         return values
 

@@ -1,0 +1,72 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import api, models
+from odoo.tools import email_normalize
+
+_logger = logging.getLogger(__name__)
+
+AUTOMATIC_PRECEDENCE = {"bulk", "auto_reply", "junk", "list"}
+AUTOMATIC_SENDERS = {"mailer-daemon", "postmaster", "noreply", "no-reply"}
+
+
+def is_automatic_email(message):
+    """Whether an incoming email was sent by a machine, not by a person.
+
+    Odoo 18 handles bounces and loops but ignores Auto-Submitted and
+    X-Auto-Response-Suppress: out-of-office replies and auto-responders would
+    otherwise open tickets or look like customer replies.
+    """
+    auto_submitted = (message.get("Auto-Submitted") or "").strip().lower()
+    if auto_submitted and auto_submitted != "no":
+        return True
+    if any(
+        message.get(h) for h in ("X-Autoreply", "X-Autorespond", "X-Autoreply-From")
+    ):
+        return True
+    suppress = (message.get("X-Auto-Response-Suppress") or "").lower()
+    if any(token in suppress for token in ("all", "oof", "autoreply")):
+        return True
+    if (message.get("Precedence") or "").strip().lower() in AUTOMATIC_PRECEDENCE:
+        return True
+    sender = email_normalize(message.get("From") or "") or ""
+    return sender.split("@")[0] in AUTOMATIC_SENDERS
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    @api.model
+    def message_route(
+        self, message, message_dict, model=None, thread_id=None, custom_values=None
+    ):
+        """An automatic email never opens a helpdesk ticket.
+
+        Replies to an existing ticket are still stored on it (logged once), but
+        helpdesk.ticket.message_update gives them no effect.
+        """
+        routes = super().message_route(
+            message,
+            message_dict,
+            model=model,
+            thread_id=thread_id,
+            custom_values=custom_values,
+        )
+        if not is_automatic_email(message):
+            return routes
+        kept = [r for r in routes if not (r[0] == "helpdesk.ticket" and not r[1])]
+        if len(kept) != len(routes):
+            _logger.info(
+                "Automatic email %s from %s: no helpdesk ticket created",
+                message_dict.get("message_id"),
+                message_dict.get("email_from"),
+            )
+        return kept
+
+    def _message_route_process(self, message, message_dict, routes):
+        """Tell the receiving record (message_update) that a machine wrote this."""
+        return super(
+            MailThread,
+            self.with_context(mindx_automatic_email=is_automatic_email(message)),
+        )._message_route_process(message, message_dict, routes)
