@@ -10,7 +10,7 @@
     "maintainers": ["mindx"],
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "depends": ["helpdesk_mgmt"],
+    "depends": ["helpdesk_mgmt", "resource"],
     "data": [
         "security/ir.model.access.csv",
         "security/helpdesk_cos_policy_security.xml",
@@ -23,6 +23,7 @@
         "wizards/helpdesk_ticket_move_wizard_views.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",

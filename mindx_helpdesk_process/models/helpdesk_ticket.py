@@ -162,6 +162,9 @@ class HelpdeskTicket(models.Model):
         help="The customer's reply to the resolution email: confirm the resolution "
         "with it if it says the issue is fixed.",
     )
+    confirmation_reminder_date = fields.Datetime(
+        string="Confirmation reminder sent on", readonly=True, copy=False
+    )
     previous_ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
         string="Follow-up of",
@@ -294,6 +297,7 @@ class HelpdeskTicket(models.Model):
 
     @api.constrains("users_affected")
     def _check_users_affected(self):
+        max_users = f"{MAX_USERS_AFFECTED:,}"
         for ticket in self:
             if not 1 <= ticket.users_affected <= MAX_USERS_AFFECTED:
                 raise ValidationError(
@@ -302,7 +306,7 @@ class HelpdeskTicket(models.Model):
                         "%(max)s, not %(value)s. Count the people who cannot work "
                         "normally because of this issue, the requester included.",
                         ticket=ticket.display_name,
-                        max=f"{MAX_USERS_AFFECTED:,}",
+                        max=max_users,
                         value=ticket.users_affected,
                     )
                 )
@@ -909,6 +913,82 @@ class HelpdeskTicket(models.Model):
             self.confirmation_suggestion
         )
         return action
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        """An automatic email is logged on the ticket and forwarded to nobody."""
+        if self.env.context.get("mindx_automatic_email"):
+            return []
+        return super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
+
+    def _notify_by_email_get_headers(self, headers=None):
+        """Our automatic emails say so, so that auto-responders do not answer."""
+        headers = super()._notify_by_email_get_headers(headers=headers)
+        if self.env.context.get("mindx_automatic_email_out"):
+            headers["Auto-Submitted"] = "auto-replied"
+            headers["X-Auto-Response-Suppress"] = "All"
+        return headers
+
+    @api.model
+    def _cron_remind_silent_resolved(self):
+        """Resolved tickets whose customer stays silent: one reminder, then timeout.
+
+        After `helpdesk_confirm_reminder_days` working days without a reply to the
+        resolution email, the customer gets one reminder; after as many more, the
+        resolution counts as confirmed by timeout (logged with the silence as the
+        reason) and the agent is asked for the closure email, which is never
+        skipped.
+        """
+        tickets = self.search(
+            [
+                ("process_role", "=", "resolved"),
+                ("resolution_date", "!=", False),
+                ("confirmation_date", "=", False),
+            ]
+        )
+        now = fields.Datetime.now()
+        for ticket in tickets:
+            replied = (ticket.last_customer_message_date or ticket.resolution_date) > (
+                ticket.resolution_date
+            )
+            if replied:
+                continue
+            company = ticket.company_id or self.env.company
+            days = company.helpdesk_confirm_reminder_days
+            if not ticket.confirmation_reminder_date:
+                if now >= ticket._add_working_days(ticket.resolution_date, days):
+                    ticket._send_confirmation_reminder()
+            elif now >= ticket._add_working_days(
+                ticket.confirmation_reminder_date, days
+            ):
+                ticket._process_customer_confirmation(
+                    self.env._(
+                        "Confirmed by timeout: no reply from the customer to the "
+                        "resolution email nor to the reminder."
+                    )
+                )
+
+    def _add_working_days(self, start, days):
+        """`start` plus `days` working days of the company's calendar (leaves too)."""
+        self.ensure_one()
+        calendar = (self.company_id or self.env.company).resource_calendar_id
+        if not calendar:
+            return start + timedelta(days=days)
+        return calendar.plan_days(days + 1, start, compute_leaves=True) or (
+            start + timedelta(days=days)
+        )
+
+    def _send_confirmation_reminder(self):
+        self.ensure_one()
+        template = self.env.ref(
+            "mindx_helpdesk_process.mail_template_confirmation_reminder"
+        )
+        self.with_context(mindx_automatic_email_out=True).message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.partner_id.ids,
+        )
+        self.confirmation_reminder_date = fields.Datetime.now()
 
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)

@@ -1,6 +1,7 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -12,11 +13,33 @@ class ResCompany(models.Model):
         help="A customer's reply to a ticket closed less than this many days ago "
         "reopens it; a later reply opens a follow-up ticket.",
     )
+    helpdesk_confirm_reminder_days = fields.Integer(
+        string="Confirmation reminder after (working days)",
+        default=2,
+        help="A resolved ticket whose customer does not answer the resolution email "
+        "gets one reminder after this many working days, and counts as confirmed "
+        "by timeout as many working days after the reminder.",
+    )
     helpdesk_cos_policy_id = fields.Many2one(
         comodel_name="helpdesk.cos.policy",
         string="Default Class of Service policy",
         compute="_compute_helpdesk_cos_policy_id",
     )
+
+    @api.constrains("helpdesk_reopen_window_days", "helpdesk_confirm_reminder_days")
+    def _check_helpdesk_process_days(self):
+        for company in self:
+            if (
+                company.helpdesk_reopen_window_days < 0
+                or company.helpdesk_confirm_reminder_days < 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the reopen window cannot be negative and the "
+                        "confirmation reminder needs at least one working day.",
+                        company=company.display_name,
+                    )
+                )
 
     def _compute_helpdesk_cos_policy_id(self):
         policies = self.env["helpdesk.cos.policy"].search(

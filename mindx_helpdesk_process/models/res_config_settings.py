@@ -20,6 +20,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.helpdesk_reopen_window_days", readonly=False
     )
 
+    helpdesk_confirm_reminder_days = fields.Integer(
+        related="company_id.helpdesk_confirm_reminder_days", readonly=False
+    )
+
     def action_open_helpdesk_cos_policy(self):
         self.ensure_one()
         return {

@@ -248,3 +248,92 @@ class TestCustomerEmails(HelpdeskProcessCommon):
             )
         self.assertEqual(len(other), 1)
         self.assertNotEqual(other, ticket)
+
+
+@tagged("post_install", "-at_install")
+class TestSilentCustomer(HelpdeskProcessCommon):
+    """A resolved ticket whose customer does not answer: one reminder, then timeout."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.resource_calendar_id.tz = "UTC"
+
+    def _resolved_on(self, when):
+        ticket = self._create_ticket(user_id=self.agent.id)
+        self._force_stage(ticket, "resolved")
+        ticket.sudo().write({"resolution_date": when, "last_update_date": when})
+        return ticket
+
+    def _run_cron(self, when):
+        with freeze_time(when), self.mock_mail_gateway():
+            self.env["helpdesk.ticket"]._cron_remind_silent_resolved()
+
+    def test_one_reminder_then_confirmed_by_timeout(self):
+        ticket = self._resolved_on("2026-11-30 09:00:00")  # a Monday
+        self._run_cron("2026-12-01 10:00:00")
+        self.assertFalse(ticket.confirmation_reminder_date)
+        self.assertNotSentEmail()
+        self._run_cron("2026-12-04 10:00:00")  # two working days later
+        self.assertTrue(ticket.confirmation_reminder_date)
+        self.assertSentEmail(self.env.user.partner_id, [self.customer])
+        self.assertEqual(
+            self._mails[0]["headers"].get("Auto-Submitted"), "auto-replied"
+        )
+        self.assertIn("Is everything working again?", self._mails[0]["subject"])
+        self._run_cron("2026-12-05 10:00:00")  # Saturday: no second reminder
+        self.assertNotSentEmail()
+        self.assertFalse(ticket.confirmation_date)
+        self._run_cron("2026-12-09 10:00:00")
+        self.assertTrue(ticket.confirmation_date)
+        self.assertIn("Confirmed by timeout", ticket.customer_confirmation)
+        self.assertEqual(ticket.stage_id.process_role, "resolved", "closure email next")
+        self.assertIn("send the closure email", ticket.activity_ids.summary)
+        self.assertNotSentEmail()
+
+    def test_customer_who_replied_gets_no_reminder(self):
+        ticket = self._resolved_on("2026-11-30 09:00:00")
+        ticket.sudo().last_customer_message_date = "2026-11-30 10:00:00"
+        self._run_cron("2026-12-09 10:00:00")
+        self.assertFalse(ticket.confirmation_reminder_date)
+        self.assertFalse(ticket.confirmation_date)
+        self.assertNotSentEmail()
+
+
+@tagged("post_install", "-at_install")
+class TestOwnEmailsBack(HelpdeskProcessCommon):
+    @mute_logger("odoo.addons.mail.models.mail_thread")
+    def test_our_ack_fed_back_triggers_nothing(self):
+        with self.mock_mail_gateway():
+            ticket = self._receive_email(
+                "LMS slow", msg_id="<first@customer.example.com>"
+            )
+        self._log_step(ticket, "assess", users_affected=16, assessment_note="x")
+        with self.mock_mail_gateway():
+            self._send_step_email(ticket, "ack")
+        ack = ticket.message_ids.filtered(lambda m: m.message_type == "comment")[0]
+        self._force_stage(ticket, "resolved")
+        ticket.sudo().resolution_date = "2026-11-28 23:05:00"
+        with self.mock_mail_gateway():
+            self.format_and_process(
+                INBOUND_EMAIL,
+                '"Tran Van Agent" <agent@mindx.example.com>',
+                self.team_alias_email,
+                subject=f"Re: [{ticket.number}] We have received your request",
+                target_model="helpdesk.ticket",
+                extra=f"In-Reply-To: {ack.message_id}\n"
+                "Auto-Submitted: auto-replied\n",
+                body="loop",
+                date="Sat, 28 Nov 2026 23:09:00 +0700",
+                return_path="agent@mindx.example.com",
+                cc="",
+            )
+            self.assertNotSentEmail()
+        self.assertFalse(ticket.confirmation_suggestion)
+        self.assertFalse(ticket.activity_ids)
+        self.assertEqual(
+            self.env["helpdesk.ticket"].search_count(
+                [("name", "ilike", "received your request")]
+            ),
+            0,
+        )
