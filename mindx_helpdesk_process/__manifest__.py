@@ -19,6 +19,7 @@
         "views/helpdesk_ticket_stage_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/res_config_settings_views.xml",
+        "views/helpdesk_ticket_templates.xml",
         "wizards/helpdesk_ticket_step_wizard_views.xml",
         "wizards/helpdesk_ticket_move_wizard_views.xml",
         "data/helpdesk_ticket_stage_data.xml",

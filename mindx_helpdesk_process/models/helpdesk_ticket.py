@@ -141,6 +141,11 @@ class HelpdeskTicket(models.Model):
         compute="_compute_process_resolution_minutes",
         help="From receipt to the resolution email.",
     )
+    process_portal_status = fields.Char(
+        string="Where your request stands",
+        compute="_compute_process_portal_status",
+        help="The current step in plain words, as the customer sees it.",
+    )
     next_update_due = fields.Datetime(
         compute="_compute_next_update_due",
         help="When the customer expects the next update, from the class's update "
@@ -275,6 +280,32 @@ class HelpdeskTicket(models.Model):
     def _compute_process_checklist_html(self):
         for ticket in self:
             ticket.process_checklist_html = ticket._process_checklist_markup()
+
+    @api.depends("process_role", "ack_date", "escalation_date", "confirmation_date")
+    @api.depends_context("lang")
+    def _compute_process_portal_status(self):
+        for ticket in self:
+            ticket.process_portal_status = ticket._portal_status_text()
+
+    def _portal_status_text(self):
+        """What the customer is told about their request, without internal detail."""
+        self.ensure_one()
+        role = self.process_role
+        if role == "new":
+            return self.env._("Received: we will confirm it to you shortly.")
+        if role == "in_progress":
+            return self.env._("We are investigating the issue.")
+        if role == "waiting":
+            return self.env._("Our development team is working on a fix.")
+        if role == "resolved" and not self.confirmation_date:
+            return self.env._("Fixed: please check and confirm that it works for you.")
+        if role == "resolved":
+            return self.env._("Confirmed: we are closing your request.")
+        if role == "closed":
+            return self.env._(
+                "Closed. Reply to our last email if the issue comes back."
+            )
+        return self.env._("Cancelled.")
 
     @api.depends("received_date", "resolution_date")
     def _compute_process_resolution_minutes(self):

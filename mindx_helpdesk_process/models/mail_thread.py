@@ -1,5 +1,6 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import codecs
 import logging
 
 from odoo import api, models
@@ -63,6 +64,30 @@ class MailThread(models.AbstractModel):
                 message_dict.get("email_from"),
             )
         return kept
+
+    def _message_parse_extract_payload(
+        self, message, message_dict, save_original=False
+    ):
+        """Read a body whose declared charset Python does not know as UTF-8.
+
+        Odoo 18 crashes on such emails (LookupError), and the customer's email would
+        be lost; undecodable bytes become replacement characters instead.
+        """
+        try:
+            return super()._message_parse_extract_payload(
+                message, message_dict, save_original=save_original
+            )
+        except LookupError:
+            for part in message.walk():
+                charset = part.get_content_charset()
+                try:
+                    codecs.lookup(charset or "utf-8")
+                except LookupError:
+                    _logger.info("Unknown charset %r read as UTF-8", charset)
+                    part.set_param("charset", "utf-8")
+            return super()._message_parse_extract_payload(
+                message, message_dict, save_original=save_original
+            )
 
     def _message_route_process(self, message, message_dict, routes):
         """Tell the receiving record (message_update) that a machine wrote this."""

@@ -337,3 +337,61 @@ class TestOwnEmailsBack(HelpdeskProcessCommon):
             ),
             0,
         )
+
+
+MALFORMED_EMAIL = """To: {to}
+Subject: {subject}
+Message-ID: {msg_id}
+Date: Sat, 28 Nov 2026 22:35:00 +0700
+{extra}MIME-Version: 1.0
+
+{body}
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestMalformedEmails(HelpdeskProcessCommon):
+    def _process_raw(self, subject, extra, body):
+        with self.mock_mail_gateway():
+            return self.format_and_process(
+                MALFORMED_EMAIL,
+                "",
+                self.team_alias_email,
+                subject=subject,
+                extra=extra,
+                body=body,
+                target_model="helpdesk.ticket",
+            )
+
+    @mute_logger("odoo.addons.mail.models.mail_thread")
+    def test_script_in_html_is_never_stored(self):
+        ticket = self._process_raw(
+            "HTML with script",
+            "From: ha.nguyen@customer.example.com\n"
+            "Content-Type: text/html; charset=utf-8\n",
+            "<p>Hello</p><script>alert('x')</script><img src=x onerror=alert(1)>",
+        )
+        self.assertEqual(len(ticket), 1)
+        stored = str(ticket.description) + "".join(ticket.message_ids.mapped("body"))
+        self.assertIn("Hello", stored)
+        self.assertNotIn("<script", stored)
+        self.assertNotIn("onerror", stored)
+
+    @mute_logger("odoo.addons.mail.models.mail_thread")
+    def test_unknown_charset_and_huge_body(self):
+        ticket = self._process_raw(
+            "Strange charset",
+            "From: ha.nguyen@customer.example.com\n"
+            "Content-Type: text/plain; charset=x-unknown-charset\n",
+            "Xin chào " + "a" * 1_000_000,
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.stage_id.process_role, "new")
+
+    @mute_logger("odoo.addons.mail.models.mail_thread")
+    def test_no_sender(self):
+        ticket = self._process_raw(
+            "No From header", "Content-Type: text/plain; charset=utf-8\n", "Hello"
+        )
+        self.assertLessEqual(len(ticket), 1)
+        self.assertFalse(ticket.users_affected_suggested)

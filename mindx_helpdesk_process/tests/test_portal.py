@@ -77,3 +77,40 @@ class TestPortalClose(HelpdeskProcessHttpCommon):
         self.assertEqual(ticket.stage_id.process_role, "in_progress")
         self.assertFalse(ticket.confirmation_date)
         self.assertIn("before the resolution email", ticket.activity_ids.summary)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPage(HelpdeskProcessHttpCommon):
+    def test_customer_sees_class_status_and_no_internal_note(self):
+        ticket = self._create_ticket(users_affected=16, is_blocking=True)
+        ticket.message_post(
+            body="SECRET-INTERNAL-FINDING pool 85% full",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        ticket.sudo().write({"investigation_findings": "SECRET-FINDING-FIELD"})
+        self.authenticate("ha_coordinator", "ha_coordinator")
+        response = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+        self.assertIn(ticket.name, html)
+        self.assertIn("Priority", html)
+        self.assertIn("Received: we will confirm it to you shortly.", html)
+        self.assertNotIn("SECRET-INTERNAL-FINDING", html)
+        self.assertNotIn("SECRET-FINDING-FIELD", html)
+
+    def test_other_customers_ticket_page_refused(self):
+        ticket = self._create_ticket()
+        other = self.env["res.users"].create(
+            {
+                "name": "Another Coordinator",
+                "login": "other_coordinator",
+                "password": "other_coordinator",
+                "email": "other@customer.example.com",
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.authenticate(other.login, other.login)
+        response = self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False)
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotIn(ticket.name, response.text)
