@@ -3,6 +3,7 @@ from . import helpdesk_cos_policy_line
 from . import helpdesk_ticket
 from . import helpdesk_ticket_step
 from . import helpdesk_ticket_team
+from . import helpdesk_sla_breach
 from . import helpdesk_ticket_stage
 from . import mail_thread
 from . import res_company

@@ -11,9 +11,16 @@ CLASSES_OF_SERVICE = [
 # helpdesk_mgmt's stars; a class's default priority (Medium, High, Very High).
 TICKET_PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
 DEFAULT_CLASS_PRIORITY = {"standard": "1", "priority": "2", "expedite": "3"}
-# PROCESS.md's update cadence; "every working day" is a day until the SLA clocks
-# count working hours.
-DEFAULT_UPDATE_MINUTES = {"standard": 24 * 60, "priority": 15, "expedite": 10}
+# PROCESS.md's SLA targets in minutes; Standard counts working minutes (a working
+# day is 8 hours), Priority and Expedite count around the clock.
+DEFAULT_SLA_TARGETS = {
+    "expedite": {"ack": 10, "update": 10, "escalation": 10, "resolve": 120},
+    "priority": {"ack": 15, "update": 15, "escalation": 20, "resolve": 240},
+    "standard": {"ack": 240, "update": 480, "escalation": 480, "resolve": 1440},
+}
+DEFAULT_UPDATE_MINUTES = {
+    code: targets["update"] for code, targets in DEFAULT_SLA_TARGETS.items()
+}
 # users_affected above this is a typo, not an incident
 MAX_USERS_AFFECTED = 10_000_000
 
@@ -78,6 +85,19 @@ class HelpdeskCosPolicy(models.Model):
         "higher (Standard becomes Priority, Priority becomes Expedite). When not set, "
         "blocking only sorts the ticket first within its class.",
     )
+    sla_at_risk_ratio = fields.Float(
+        string="At risk from",
+        default=0.8,
+        help="Share of a target's time after which a ticket is flagged at risk "
+        "(0.8: at 80% of the time).",
+    )
+    sla_pause_stage_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket.stage",
+        relation="helpdesk_cos_policy_pause_stage_rel",
+        column1="policy_id",
+        column2="stage_id",
+        string="Stages that pause the resolution clock",
+    )
     line_ids = fields.One2many(
         comodel_name="helpdesk.cos.policy.line",
         inverse_name="policy_id",
@@ -106,6 +126,19 @@ class HelpdeskCosPolicy(models.Model):
                         "users.",
                         policy=policy.display_name,
                         max=MAX_USERS_AFFECTED,
+                    )
+                )
+
+    @api.constrains("sla_at_risk_ratio")
+    def _check_sla_at_risk_ratio(self):
+        for policy in self:
+            if not 0 < policy.sla_at_risk_ratio < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s: 'At risk from' must be between 0 and 1 "
+                        "(e.g. 0.8 for 80%% of the time), not %(ratio)s.",
+                        policy=policy.display_name,
+                        ratio=policy.sla_at_risk_ratio,
                     )
                 )
 
@@ -179,6 +212,8 @@ class HelpdeskCosPolicy(models.Model):
         "expedite_min_users",
         "blocking_raises_class",
         "line_ids",
+        "sla_at_risk_ratio",
+        "sla_pause_stage_ids",
     }
 
     def _default_line_commands(self):
@@ -187,7 +222,11 @@ class HelpdeskCosPolicy(models.Model):
                 {
                     "class_of_service": code,
                     "priority": priority,
-                    "update_minutes": DEFAULT_UPDATE_MINUTES[code],
+                    "ack_minutes": DEFAULT_SLA_TARGETS[code]["ack"],
+                    "update_minutes": DEFAULT_SLA_TARGETS[code]["update"],
+                    "escalation_minutes": DEFAULT_SLA_TARGETS[code]["escalation"],
+                    "resolve_minutes": DEFAULT_SLA_TARGETS[code]["resolve"],
+                    "working_hours": code == "standard",
                 }
             )
             for code, priority in DEFAULT_CLASS_PRIORITY.items()
@@ -280,6 +319,11 @@ class HelpdeskCosPolicy(models.Model):
             lambda ln: ln.class_of_service == class_of_service
         )
         return line[:1].priority or DEFAULT_CLASS_PRIORITY[class_of_service]
+
+    def _line_for(self, class_of_service):
+        return self.line_ids.filtered(
+            lambda ln: ln.class_of_service == class_of_service
+        )[:1]
 
     def _update_minutes_for(self, class_of_service):
         line = self.line_ids.filtered(

@@ -1,9 +1,63 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE, TICKET_PRIORITIES
+
+# Working intervals are read per calendar for windows of this many days.
+CLOCK_BUCKET_DAYS = 30
+CLOCK_WINDOW_DAYS = 150
+
+
+class WorkingClock:
+    """Adds working time for a whole batch of tickets with few calendar queries.
+
+    resource.calendar.plan_hours reads the calendar's leaves on every call: one
+    query per ticket. This reads each calendar's work intervals (time zone,
+    holidays and leaves applied by resource.calendar itself) once per window and
+    serves every ticket of the batch from them.
+    """
+
+    def __init__(self):
+        self._intervals = {}
+
+    def add(self, calendar, start, minutes):
+        start_utc = pytz.utc.localize(start)
+        remaining = timedelta(minutes=minutes)
+        for begin, end, _meta in self._window(calendar, start):
+            if end <= start_utc:
+                continue
+            begin = max(begin, start_utc)
+            if remaining <= end - begin:
+                return (begin + remaining).astimezone(pytz.utc).replace(tzinfo=None)
+            remaining -= end - begin
+        # beyond the window (a huge target): let the calendar plan it
+        return calendar.plan_hours(minutes / 60, start, compute_leaves=True)
+
+    def _window(self, calendar, start):
+        bucket = start.toordinal() // CLOCK_BUCKET_DAYS
+        key = (calendar.id, bucket)
+        if key not in self._intervals:
+            window_start = datetime.fromordinal(bucket * CLOCK_BUCKET_DAYS)
+            window_start = pytz.utc.localize(window_start)
+            window_end = window_start + timedelta(days=CLOCK_WINDOW_DAYS)
+            self._intervals[key] = list(
+                calendar._work_intervals_batch(window_start, window_end)[False]
+            )
+        return self._intervals[key]
+
+
+SLA_TARGET_FIELDS = (
+    "ack_minutes",
+    "update_minutes",
+    "escalation_minutes",
+    "resolve_minutes",
+)
 
 
 class HelpdeskCosPolicyLine(models.Model):
@@ -31,11 +85,37 @@ class HelpdeskCosPolicyLine(models.Model):
     class_of_service = fields.Selection(
         selection=CLASSES_OF_SERVICE, string="Class", required=True
     )
+    ack_minutes = fields.Integer(
+        string="ACK within (minutes)",
+        default=15,
+        help="From receipt to the acknowledgement email.",
+    )
     update_minutes = fields.Integer(
         string="Update every (minutes)",
         default=15,
         help="How often the customer gets an update while the ticket is open; the "
         "ACK and update emails promise the next one.",
+    )
+    escalation_minutes = fields.Integer(
+        string="Escalate within (minutes)",
+        default=20,
+        help="From the start of the investigation to the escalation to the Dev "
+        "Team (met too when the fix comes without escalation).",
+    )
+    resolve_minutes = fields.Integer(
+        string="Resolve within (minutes)",
+        default=240,
+        help="From receipt to the resolution email.",
+    )
+    working_hours = fields.Boolean(
+        string="Working hours only",
+        help="Count the targets in working time of the calendar below (holidays "
+        "and leaves excluded). Unticked: around the clock.",
+    )
+    calendar_id = fields.Many2one(
+        comodel_name="resource.calendar",
+        string="Working hours",
+        help="Empty: the company's working hours.",
     )
     priority = fields.Selection(
         selection=TICKET_PRIORITIES,
@@ -53,22 +133,49 @@ class HelpdeskCosPolicyLine(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"priority", "class_of_service"} & set(vals):
+        if {
+            "priority",
+            "class_of_service",
+            *SLA_TARGET_FIELDS,
+            "working_hours",
+            "calendar_id",
+        } & set(vals):
             self.policy_id._reclassify_open_tickets()
         return res
 
-    @api.constrains("update_minutes")
-    def _check_update_minutes(self):
+    @api.constrains(
+        "ack_minutes", "update_minutes", "escalation_minutes", "resolve_minutes"
+    )
+    def _check_sla_minutes(self):
         for line in self:
-            if line.update_minutes <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "Policy %(policy)s, class %(cls)s: the update cadence must be "
-                        "a positive number of minutes.",
-                        policy=line.policy_id.display_name,
-                        cls=line.class_of_service,
+            for fname in SLA_TARGET_FIELDS:
+                if line[fname] <= 0:
+                    raise ValidationError(
+                        self.env._(
+                            "Policy %(policy)s, class %(cls)s: '%(target)s' must be a "
+                            "positive number of minutes.",
+                            policy=line.policy_id.display_name,
+                            cls=line.class_of_service,
+                            target=line._fields[fname].get_description(self.env)[
+                                "string"
+                            ],
+                        )
                     )
-                )
+
+    def _sla_calendar(self, company):
+        return self.calendar_id or company.resource_calendar_id
+
+    def _sla_add(self, start, minutes, company, clock=None):
+        """`start` plus `minutes` on this class's clock (working time or 24/7).
+
+        Working time comes from resource.calendar (its time zone, holidays and
+        leaves); pass one WorkingClock for a batch of tickets.
+        """
+        self.ensure_one()
+        calendar = self.working_hours and self._sla_calendar(company)
+        if not calendar:
+            return start + timedelta(minutes=minutes)
+        return (clock or WorkingClock()).add(calendar, start, minutes)
 
     @api.depends("class_of_service")
     def _compute_sequence(self):

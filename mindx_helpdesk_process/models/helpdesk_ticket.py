@@ -7,10 +7,11 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_normalize, format_datetime, html2plaintext
+from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
 from . import process_rules
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE, MAX_USERS_AFFECTED
+from .helpdesk_cos_policy_line import WorkingClock
 
 # "users affected: 15", "15 users", "15 học viên" (students), "15 người dùng"
 USERS_AFFECTED_PATTERNS = [
@@ -19,6 +20,30 @@ USERS_AFFECTED_PATTERNS = [
 ]
 # an email's hint above this is not trusted (the field itself allows more)
 MAX_SUGGESTED_USERS = 10_000
+
+SLA_DEADLINE_FIELDS = (
+    "sla_ack_deadline",
+    "sla_update_deadline",
+    "sla_escalation_deadline",
+    "sla_resolve_deadline",
+    "sla_next_deadline",
+    "sla_at_risk_date",
+)
+# breach kind, its deadline field, the flag that says it was already flagged
+SLA_KINDS = (
+    ("ack", "sla_ack_deadline", "sla_ack_flagged"),
+    ("update", "sla_update_deadline", None),
+    ("escalation", "sla_escalation_deadline", "sla_escalation_flagged"),
+    ("resolve", "sla_resolve_deadline", "sla_resolve_flagged"),
+)
+SLA_KINDS_CLOSED_BY_STEP = {
+    "ack": ("ack", "update"),
+    "update": ("update",),
+    "escalate": ("escalation",),
+    "dev_response": ("escalation",),
+    "resolve": ("resolve", "update"),
+    "close": ("update",),
+}
 
 
 class HelpdeskTicket(models.Model):
@@ -151,6 +176,72 @@ class HelpdeskTicket(models.Model):
         help="When the customer expects the next update, from the class's update "
         "cadence.",
     )
+    # -- SLA: deadlines (recomputed on events), status (also moved by the cron) --
+    sla_ack_deadline = fields.Datetime(
+        string="ACK due", compute="_compute_sla_deadlines", store=True, index=True
+    )
+    sla_update_deadline = fields.Datetime(
+        string="Next update due",
+        compute="_compute_sla_deadlines",
+        store=True,
+        index=True,
+    )
+    sla_escalation_deadline = fields.Datetime(
+        string="Escalation due",
+        compute="_compute_sla_deadlines",
+        store=True,
+        index=True,
+    )
+    sla_resolve_deadline = fields.Datetime(
+        string="Resolution due",
+        compute="_compute_sla_deadlines",
+        store=True,
+        index=True,
+    )
+    sla_next_deadline = fields.Datetime(
+        string="Next SLA deadline",
+        compute="_compute_sla_deadlines",
+        store=True,
+        index=True,
+        help="The earliest deadline still pending: the breach scan looks here.",
+    )
+    sla_at_risk_date = fields.Datetime(
+        string="At risk from",
+        compute="_compute_sla_deadlines",
+        store=True,
+        index=True,
+    )
+    sla_status = fields.Selection(
+        selection=[
+            ("on_track", "On track"),
+            ("at_risk", "At risk"),
+            ("breached", "Breached"),
+            ("met", "Met"),
+        ],
+        string="SLA",
+        default="on_track",
+        index=True,
+        readonly=True,
+        copy=False,
+    )
+    sla_breached = fields.Boolean(string="SLA breached", readonly=True, copy=False)
+    # kinds already flagged: the scan no longer looks at their deadline
+    sla_ack_flagged = fields.Boolean(readonly=True, copy=False)
+    sla_escalation_flagged = fields.Boolean(readonly=True, copy=False)
+    sla_resolve_flagged = fields.Boolean(readonly=True, copy=False)
+    sla_update_missed = fields.Integer(
+        string="Updates missed in a row",
+        readonly=True,
+        copy=False,
+        help="Update deadlines flagged since the last customer update; the next "
+        "one is due one cadence after the last missed one.",
+    )
+    sla_paused_minutes = fields.Integer(readonly=True, copy=False)
+    sla_pause_start = fields.Datetime(readonly=True, copy=False)
+    sla_breach_ids = fields.One2many(
+        comodel_name="helpdesk.sla.breach", inverse_name="ticket_id", readonly=True
+    )
+    sla_breach_count = fields.Integer(compute="_compute_sla_breach_count")
     # -- the customer by email --
     last_customer_message_date = fields.Datetime(
         string="Customer last wrote on", readonly=True, copy=False
@@ -315,16 +406,51 @@ class HelpdeskTicket(models.Model):
                 round((end - start).total_seconds() / 60) if start and end else 0
             )
 
-    @api.depends(
-        "last_update_date", "received_date", "cos_policy_id", "class_of_service"
-    )
+    @api.depends("sla_update_deadline", "cos_policy_id", "class_of_service")
     def _compute_next_update_due(self):
+        """The update the customer is promised: the SLA's, or (before the ACK) one
+        cadence from now, as the ACK being written will promise."""
+        now = fields.Datetime.now()
         for ticket in self:
-            minutes = ticket.cos_policy_id._update_minutes_for(ticket.class_of_service)
-            start = ticket.last_update_date or ticket.received_date
-            ticket.next_update_due = (
-                start and minutes and start + timedelta(minutes=minutes)
+            line = ticket.cos_policy_id._line_for(ticket.class_of_service)
+            if ticket.sla_update_deadline or not line:
+                ticket.next_update_due = ticket.sla_update_deadline
+            else:
+                ticket.next_update_due = line._sla_add(
+                    now, line.update_minutes, ticket.company_id or self.env.company
+                )
+
+    @api.depends(
+        "received_date",
+        "class_of_service",
+        "cos_policy_id",
+        "stage_id",
+        "ack_date",
+        "last_update_date",
+        "investigation_date",
+        "escalation_date",
+        "dev_response_date",
+        "resolution_date",
+        "sla_update_missed",
+        "sla_paused_minutes",
+        "sla_pause_start",
+        "sla_ack_flagged",
+        "sla_escalation_flagged",
+        "sla_resolve_flagged",
+    )
+    def _compute_sla_deadlines(self):
+        clock = WorkingClock()
+        for ticket in self:
+            ticket.update(ticket._sla_deadline_values(clock))
+
+    def _compute_sla_breach_count(self):
+        counts = dict(
+            self.env["helpdesk.sla.breach"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
             )
+        )
+        for ticket in self:
+            ticket.sla_breach_count = counts.get(ticket, 0)
 
     @api.constrains("users_affected")
     def _check_users_affected(self):
@@ -378,6 +504,8 @@ class HelpdeskTicket(models.Model):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             self._check_process_move(stage)
         res = super().write(vals)
+        if "stage_id" in vals:
+            self._sla_on_stage_change(stage)
         if "priority" in vals and "priority_manual" not in vals:
             self._flag_manual_priority()
         return res
@@ -490,10 +618,15 @@ class HelpdeskTicket(models.Model):
             chosen.write({"priority_manual": True})
 
     def _recompute_class_of_service(self):
-        """Queue policy, class and priority of these tickets for recomputation."""
-        for fname in ("cos_policy_id", "class_of_service", "cos_blocking_raised"):
+        """Queue policy, class, priority and deadlines of these tickets."""
+        for fname in (
+            "cos_policy_id",
+            "class_of_service",
+            "cos_blocking_raised",
+            "priority",
+            *SLA_DEADLINE_FIELDS,
+        ):
             self.env.add_to_compute(self._fields[fname], self)
-        self.env.add_to_compute(self._fields["priority"], self)
 
     def _cos_classify_existing(self):
         """Classify tickets created before installation, in one batch.
@@ -651,7 +784,9 @@ class HelpdeskTicket(models.Model):
                 values[date_field] = now
             if kind == "customer":
                 values[process_rules.CUSTOMER_UPDATE_FIELD] = now
+                values["sla_update_missed"] = 0
             ticket.write(values)
+            ticket._sla_close_breaches(step)
         self.env["helpdesk.ticket.step"].create(
             [
                 {
@@ -665,6 +800,7 @@ class HelpdeskTicket(models.Model):
             ]
         )
         self._process_auto_advance()
+        self._sla_refresh_status()
 
     def _process_auto_advance(self):
         """Move each ticket as far forward as its completed steps allow.
@@ -1039,3 +1175,294 @@ class HelpdeskTicket(models.Model):
             and not message.subtype_id.internal
             and self.partner_id in message.partner_ids
         )
+
+    # -- SLA: deadlines, status, breach flagging ------------------------------------
+
+    def _sla_deadline_values(self, clock):
+        """Every deadline of the ticket, the earliest pending one, and when the
+        ticket gets at risk (a share of the pending targets' time used)."""
+        self.ensure_one()
+        empty = dict.fromkeys(SLA_DEADLINE_FIELDS, False)
+        line = self.cos_policy_id._line_for(self.class_of_service)
+        if not line or not self.received_date:
+            return empty
+        company = self.company_id or self.env.company
+        role = self.stage_id.process_role or "new"
+        values = dict(empty)
+        pending = []  # (deadline, start, target minutes, flagged)
+        values["sla_ack_deadline"] = line._sla_add(
+            self.received_date, line.ack_minutes, company, clock
+        )
+        if not self.ack_date and role != "cancelled":
+            pending.append(
+                (
+                    values["sla_ack_deadline"],
+                    self.received_date,
+                    line.ack_minutes,
+                    self.sla_ack_flagged,
+                )
+            )
+        if self.ack_date and role in ("new", "in_progress", "waiting"):
+            base = self.last_update_date or self.ack_date
+            minutes = line.update_minutes * (self.sla_update_missed + 1)
+            values["sla_update_deadline"] = line._sla_add(base, minutes, company, clock)
+            start = line._sla_add(base, minutes - line.update_minutes, company, clock)
+            pending.append(
+                (values["sla_update_deadline"], start, line.update_minutes, False)
+            )
+        if self.investigation_date:
+            values["sla_escalation_deadline"] = line._sla_add(
+                self.investigation_date, line.escalation_minutes, company, clock
+            )
+            if (
+                not (self.escalation_date or self.dev_response_date)
+                and role != "cancelled"
+            ):
+                pending.append(
+                    (
+                        values["sla_escalation_deadline"],
+                        self.investigation_date,
+                        line.escalation_minutes,
+                        self.sla_escalation_flagged,
+                    )
+                )
+        if not self.sla_pause_start:
+            minutes = line.resolve_minutes + self.sla_paused_minutes
+            values["sla_resolve_deadline"] = line._sla_add(
+                self.received_date, minutes, company, clock
+            )
+            if not self.resolution_date and role != "cancelled":
+                pending.append(
+                    (
+                        values["sla_resolve_deadline"],
+                        self.received_date,
+                        minutes,
+                        self.sla_resolve_flagged,
+                    )
+                )
+        ratio = self.cos_policy_id.sla_at_risk_ratio or 0.8
+        watched = [item for item in pending if not item[3]]
+        values["sla_next_deadline"] = min((item[0] for item in watched), default=False)
+        values["sla_at_risk_date"] = min(
+            (
+                line._sla_add(start, target * ratio, company, clock)
+                for _deadline, start, target, _flag in pending
+            ),
+            default=False,
+        )
+        return values
+
+    def _sla_refresh_status(self, now=None):
+        """Put each ticket's SLA status in line with its deadlines at `now`."""
+        now = now or fields.Datetime.now()
+        by_status = {}
+        for ticket in self:
+            if ticket.sla_breached:
+                status = "breached"
+            elif ticket.resolution_date and not ticket.sla_at_risk_date:
+                status = "met"
+            elif ticket.sla_at_risk_date and ticket.sla_at_risk_date <= now:
+                status = "at_risk"
+            else:
+                status = "on_track"
+            if status != ticket.sla_status:
+                by_status.setdefault(status, self.browse())
+                by_status[status] |= ticket
+        for status, tickets in by_status.items():
+            tickets.write({"sla_status": status})
+
+    def _sla_on_stage_change(self, stage):
+        """Stop the resolution clock in pause stages, restart it when leaving."""
+        now = fields.Datetime.now()
+        for ticket in self:
+            pausing = stage in ticket.cos_policy_id.sla_pause_stage_ids
+            if pausing and not ticket.sla_pause_start:
+                ticket.sla_pause_start = now
+            elif not pausing and ticket.sla_pause_start:
+                ticket.write(
+                    {
+                        "sla_paused_minutes": ticket.sla_paused_minutes
+                        + ticket._sla_minutes_between(ticket.sla_pause_start, now),
+                        "sla_pause_start": False,
+                    }
+                )
+
+    def _sla_minutes_between(self, start, end):
+        """Minutes between two moments on the ticket's clock (working time or not)."""
+        line = self.cos_policy_id._line_for(self.class_of_service)
+        company = self.company_id or self.env.company
+        calendar = line.working_hours and line._sla_calendar(company)
+        if calendar:
+            return round(calendar.get_work_hours_count(start, end) * 60)
+        return round((end - start).total_seconds() / 60)
+
+    @api.model
+    def _cron_flag_sla_breaches(self, batch_size=500):
+        """Flag passed deadlines and tickets entering the at-risk window.
+
+        Finds its work through the indexed sla_next_deadline / sla_at_risk_date
+        columns, one batch at a time with the rows locked (SKIP LOCKED: a second
+        worker takes other tickets), and reports progress so that Odoo's cron
+        runner commits and calls again while work remains.
+        """
+        now = fields.Datetime.now()
+        due = self._sla_lock(SQL("sla_next_deadline <= %s", now), batch_size)
+        due._sla_flag_breaches(now)
+        at_risk = self._sla_lock(
+            SQL("sla_at_risk_date <= %s AND sla_status = 'on_track'", now), batch_size
+        )
+        at_risk._sla_flag_at_risk()
+        remaining = self.search_count([("sla_next_deadline", "<=", now)], limit=1)
+        self.env["ir.cron"]._notify_progress(
+            done=len(due) + len(at_risk), remaining=remaining
+        )
+        return due | at_risk
+
+    def action_sla_flag_now(self):
+        """Server action for managers: run the breach scan now."""
+        self._check_sla_manager()
+        self._cron_flag_sla_breaches()
+
+    def action_sla_recompute(self):
+        """Server action for managers: recompute the deadlines of these tickets."""
+        self._check_sla_manager()
+        for fname in SLA_DEADLINE_FIELDS:
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset()
+        self._sla_refresh_status()
+
+    def _check_sla_manager(self):
+        if not self.env.user.has_group("helpdesk_mgmt.group_helpdesk_manager"):
+            raise UserError(
+                self.env._("Only helpdesk managers can run the SLA actions.")
+            )
+
+    @api.model
+    def _sla_lock(self, condition, limit):
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY id LIMIT %s "
+                "FOR UPDATE SKIP LOCKED",
+                condition,
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in rows])
+
+    def _sla_flag_breaches(self, now):
+        """One breach per passed deadline (never twice), with note and activity."""
+        Breach = self.env["helpdesk.sla.breach"]
+        existing = set(
+            Breach.search([("ticket_id", "in", self.ids)]).mapped(
+                lambda b: (b.ticket_id.id, b.kind, b.deadline)
+            )
+        )
+        to_create = []
+        for ticket in self:
+            for kind, deadline in ticket._sla_passed_deadlines(now):
+                if (ticket.id, kind, deadline) not in existing:
+                    to_create.append((ticket, kind, deadline))
+        breaches = Breach.create(
+            [
+                {"ticket_id": t.id, "kind": k, "deadline": d, "detected_date": now}
+                for t, k, d in to_create
+            ]
+        )
+        self._sla_mark_flagged(to_create)
+        for breach in breaches:
+            breach.ticket_id._sla_announce_breach(breach)
+        self._sla_refresh_status(now)
+        return breaches
+
+    def _sla_passed_deadlines(self, now):
+        self.ensure_one()
+        passed = []
+        for kind, fname, flag in SLA_KINDS:
+            deadline = self[fname]
+            if deadline and deadline <= now and not (flag and self[flag]):
+                if kind == "update" or self._sla_still_pending(kind):
+                    passed.append((kind, deadline))
+        return passed
+
+    def _sla_still_pending(self, kind):
+        return not {
+            "ack": self.ack_date,
+            "escalation": self.escalation_date or self.dev_response_date,
+            "resolve": self.resolution_date,
+        }[kind]
+
+    def _sla_mark_flagged(self, flagged):
+        for ticket, kind, _deadline in flagged:
+            values = {"sla_breached": True}
+            if kind == "update":
+                values["sla_update_missed"] = ticket.sla_update_missed + 1
+            else:
+                values[f"sla_{kind}_flagged"] = True
+            ticket.write(values)
+
+    def _sla_announce_breach(self, breach):
+        """Internal note, activity for the assignee (else team leader), and for
+        Expedite an email to the team leader."""
+        self.ensure_one()
+        kind = breach._kind_label()
+        note = self.env._(
+            "SLA breached: %(kind)s was due at %(deadline)s.",
+            kind=kind,
+            deadline=format_datetime(self.env, breach.deadline, dt_format="short"),
+        )
+        self._process_log_note(note)
+        user = self.user_id or self.team_id.user_id
+        if user:
+            breach.activity_id = self.activity_schedule(
+                "mail.mail_activity_data_warning",
+                summary=self.env._("SLA breached: %(kind)s", kind=kind),
+                note=note,
+                user_id=user.id,
+            )
+        leader = self.team_id.user_id
+        if self.class_of_service == "expedite" and leader.email:
+            self.env["mail.mail"].sudo().create(
+                {
+                    "subject": f"[{self.number}] {note}",
+                    "body_html": Markup("<p>{}</p><p>{}</p>").format(note, self.name),
+                    "email_to": leader.email_formatted,
+                    "model": self._name,
+                    "res_id": self.id,
+                    "headers": str({"Auto-Submitted": "auto-generated"}),
+                }
+            )
+
+    def _sla_flag_at_risk(self):
+        for ticket in self:
+            user = ticket.user_id or ticket.team_id.user_id
+            if user:
+                ticket.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("SLA at risk"),
+                    note=self.env._(
+                        "Most of the time allowed is used: the next SLA deadline is "
+                        "%(deadline)s.",
+                        deadline=format_datetime(
+                            self.env, ticket.sla_next_deadline, dt_format="short"
+                        ),
+                    ),
+                    user_id=user.id,
+                )
+        self.write({"sla_status": "at_risk"})
+
+    def _sla_close_breaches(self, step):
+        """A step done closes the open breaches (and their activities) it answers."""
+        kinds = SLA_KINDS_CLOSED_BY_STEP.get(step, ())
+        breaches = self.sla_breach_ids.filtered(
+            lambda b: b.kind in kinds and not b.done_date
+        )
+        if breaches:
+            breaches.write(
+                {"done_date": fields.Datetime.now(), "done_user_id": self.env.uid}
+            )
+            breaches.activity_id.action_feedback(
+                feedback=self.env._(
+                    "Done: %(step)s", step=self._process_step_label(step)
+                )
+            )

@@ -350,8 +350,13 @@ class TestClassOfService(HelpdeskProcessCommon):
         )
 
     def test_batch_create_classification_adds_no_query(self):
-        """Creating classified tickets costs what creating plain ones does."""
+        """Classified tickets cost at most a constant more than plain ones.
+
+        The constant is per batch (e.g. one read of a calendar's working time),
+        never per ticket: the extra is the same for 10 and for 100 tickets.
+        """
         self._create_batch(5, users_affected=16)  # warm the caches
+        extra = {}
         for count in (10, 100):
             plain = self._queries(lambda count=count: self._create_batch(count))
             classified = self._queries(
@@ -359,7 +364,9 @@ class TestClassOfService(HelpdeskProcessCommon):
                     count, users_affected=16, is_blocking=True
                 )
             )
-            self.assertEqual(classified, plain, f"{count} tickets")
+            extra[count] = classified - plain
+        self.assertEqual(extra[10], extra[100])
+        self.assertLessEqual(extra[10], 10)
 
     # -- access ------------------------------------------------------------------
 
