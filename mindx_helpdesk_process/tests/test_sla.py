@@ -1,0 +1,282 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, timedelta
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import freeze_time, tagged
+
+from .common import HelpdeskProcessCommon
+
+MONDAY_9 = datetime(2026, 11, 30, 9, 0)
+USERS_BY_CLASS = {"standard": 1, "priority": 10, "expedite": 30}
+
+
+def at(day, hhmm):
+    """`day` days after Monday 30 November 2026, at hh:mm (UTC)."""
+    return datetime(2026, 11, 30, int(hhmm[:2]), int(hhmm[3:])) + timedelta(days=day)
+
+
+@tagged("post_install", "-at_install")
+class TestSla(HelpdeskProcessCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # 8-12 and 13-17, Monday to Friday, in UTC to keep the arithmetic readable
+        cls.calendar = cls.env.company.resource_calendar_id
+        cls.calendar.tz = "UTC"
+        cls.policy = cls.env.company.helpdesk_cos_policy_id
+
+    def _ticket(self, cos, received=MONDAY_9, **values):
+        return self._create_ticket(
+            users_affected=USERS_BY_CLASS[cos], received_date=received, **values
+        )
+
+    def _scan(self, when):
+        with freeze_time(when), self.mock_mail_gateway():
+            self.env["helpdesk.ticket"]._cron_flag_sla_breaches()
+
+    def test_ack_deadline_per_class_breached_at_the_minute(self):
+        expected = {
+            "expedite": at(0, "09:10"),
+            "priority": at(0, "09:15"),
+            "standard": at(0, "14:00"),  # 4 working hours: 9-12, then 13-14
+        }
+        for cos, deadline in expected.items():
+            with self.subTest(cos=cos):
+                ticket = self._ticket(cos)
+                self.assertEqual(ticket.sla_ack_deadline, deadline)
+                self.assertEqual(ticket.sla_next_deadline, deadline)
+                self._scan(deadline - timedelta(minutes=1))
+                self.assertFalse(ticket.sla_breach_ids)
+                self.assertNotEqual(ticket.sla_status, "breached")
+                self._scan(deadline)
+                self.assertEqual(ticket.sla_breach_ids.kind, "ack")
+                self.assertEqual(ticket.sla_breach_ids.deadline, deadline)
+                self.assertEqual(ticket.sla_status, "breached")
+
+    def test_at_risk_at_80_percent(self):
+        ticket = self._ticket("priority", user_id=self.agent.id)
+        self.assertEqual(ticket.sla_at_risk_date, at(0, "09:12"))
+        self._scan(at(0, "09:11"))
+        self.assertEqual(ticket.sla_status, "on_track")
+        self._scan(at(0, "09:12"))
+        self.assertEqual(ticket.sla_status, "at_risk")
+        self.assertEqual(ticket.activity_ids.summary, "SLA at risk")
+        self._scan(at(0, "09:13"))
+        self.assertEqual(len(ticket.activity_ids), 1, "a single at-risk activity")
+
+    def test_standard_over_weekend_and_public_holiday(self):
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": self.calendar.id,
+                "date_from": "2026-12-07 00:00:00",
+                "date_to": "2026-12-07 23:59:59",
+            }
+        )
+        friday_16 = at(4, "16:00")
+        ticket = self._ticket("standard", received=friday_16)
+        # Friday 16-17, (weekend, Monday holiday), Tuesday 8-11
+        self.assertEqual(ticket.sla_ack_deadline, datetime(2026, 12, 8, 11, 0))
+
+    def test_pause_stage_stops_the_resolution_clock(self):
+        waiting = self.stage_by_role["waiting"]
+        self.policy.sla_pause_stage_ids = waiting
+        ticket = self._ticket("priority")
+        self.assertEqual(ticket.sla_resolve_deadline, at(0, "13:00"))
+        with freeze_time(at(0, "09:30")):
+            self._force_stage(ticket, "waiting")
+        self.assertFalse(ticket.sla_resolve_deadline)
+        with freeze_time(at(0, "10:30")):
+            self._force_stage(ticket, "in_progress")
+        self.assertEqual(ticket.sla_paused_minutes, 60)
+        self.assertEqual(ticket.sla_resolve_deadline, at(0, "14:00"))
+
+    def test_update_cadence_breaches_repeatedly_until_an_update(self):
+        ticket = self._ticket("priority", user_id=self.agent.id)
+        ticket.sudo().write(
+            {"ack_date": at(0, "09:05"), "last_update_date": at(0, "09:05")}
+        )
+        self.assertEqual(ticket.sla_update_deadline, at(0, "09:20"))
+        self._scan(at(0, "09:20"))
+        self._scan(at(0, "09:35"))
+        updates = ticket.sla_breach_ids.filtered(lambda b: b.kind == "update")
+        self.assertEqual(
+            updates.sorted("deadline").mapped("deadline"),
+            [at(0, "09:20"), at(0, "09:35")],
+        )
+        self.assertEqual(ticket.sla_update_deadline, at(0, "09:50"))
+        with freeze_time(at(0, "09:40")):
+            ticket.with_user(self.agent)._process_record_step("update")
+        self.assertEqual(ticket.sla_update_missed, 0)
+        self.assertEqual(ticket.sla_update_deadline, at(0, "09:55"))
+        self.assertTrue(all(updates.mapped("done_date")), "the update closes them")
+        self.assertFalse(
+            ticket.activity_ids.filtered(lambda a: "Customer update" in a.summary)
+        )
+        self._scan(at(0, "09:50"))
+        self.assertEqual(
+            len(ticket.sla_breach_ids.filtered(lambda b: b.kind == "update")), 2
+        )
+
+    def test_escalation_and_resolution_breaches(self):
+        ticket = self._ticket("expedite")
+        ticket.sudo().write(
+            {
+                "ack_date": at(0, "09:05"),
+                "last_update_date": at(0, "09:55"),
+                "investigation_date": at(0, "09:50"),
+            }
+        )
+        self.assertEqual(ticket.sla_escalation_deadline, at(0, "10:00"))
+        self._scan(at(0, "10:00"))
+        self.assertIn("escalation", ticket.sla_breach_ids.mapped("kind"))
+        self._scan(at(0, "11:00"))
+        self.assertIn("resolve", ticket.sla_breach_ids.mapped("kind"))
+
+    def test_rerun_flags_nothing_twice(self):
+        ticket = self._ticket("priority", user_id=self.agent.id)
+        for _run in range(3):
+            self._scan(at(0, "09:30"))
+        self.assertEqual(len(ticket.sla_breach_ids), 1)
+        notes = ticket.message_ids.filtered(lambda m: "SLA breached" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(
+            len(ticket.activity_ids.filtered(lambda a: "SLA breached" in a.summary)), 1
+        )
+
+    def test_activity_for_assignee_else_team_leader(self):
+        assigned = self._ticket("priority", user_id=self.agent.id)
+        unassigned = self._ticket("priority")
+        unassigned.user_id = False
+        self._scan(at(0, "09:30"))
+        self.assertEqual(assigned.sla_breach_ids.activity_id.user_id, self.agent)
+        self.assertEqual(unassigned.sla_breach_ids.activity_id.user_id, self.manager)
+
+    def test_expedite_breach_emails_the_team_leader(self):
+        ticket = self._ticket("expedite")
+        with freeze_time(at(0, "09:10")), self.mock_mail_gateway():
+            self.env["helpdesk.ticket"]._cron_flag_sla_breaches()
+            mail = self.env["mail.mail"].search(
+                [("res_id", "=", ticket.id), ("model", "=", "helpdesk.ticket")]
+            )
+        self.assertIn(self.manager.email, mail.email_to)
+        self.assertIn("SLA breached", mail.subject)
+        priority = self._ticket("priority")
+        self._scan(at(0, "09:15"))
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("res_id", "=", priority.id), ("model", "=", "helpdesk.ticket")]
+            )
+        )
+
+    def test_done_step_closes_breach_activity(self):
+        ticket = self._ticket("priority", user_id=self.agent.id)
+        self._scan(at(0, "09:20"))
+        self.assertTrue(ticket.activity_ids)
+        ticket.sudo().assessment_date = at(0, "09:21")
+        with freeze_time(at(0, "09:22")):
+            ticket.with_user(self.agent)._process_record_step("ack")
+        self.assertEqual(ticket.sla_breach_ids.done_user_id, self.agent)
+        self.assertFalse(
+            ticket.activity_ids.filtered(lambda a: "SLA breached" in a.summary)
+        )
+
+    def test_met_when_resolved_in_time(self):
+        ticket = self._ticket("priority")
+        ticket.sudo().write(
+            {
+                "ack_date": at(0, "09:05"),
+                "last_update_date": at(0, "09:05"),
+                "investigation_date": at(0, "09:06"),
+                "escalation_date": at(0, "09:07"),
+            }
+        )
+        self._force_stage(ticket, "resolved")
+        with freeze_time(at(0, "10:00")):
+            ticket._process_record_step("resolve")
+        self.assertEqual(ticket.sla_status, "met")
+        self.assertFalse(ticket.sla_next_deadline)
+
+    def test_server_actions_for_managers_only(self):
+        flag = self.env.ref("mindx_helpdesk_process.action_sla_flag_now")
+        recompute = self.env.ref("mindx_helpdesk_process.action_sla_recompute")
+        for action in (flag, recompute):
+            self.assertEqual(action.binding_model_id.model, "helpdesk.ticket")
+            self.assertIn("list", action.binding_view_types)
+            self.assertEqual(
+                action.groups_id, self.env.ref("helpdesk_mgmt.group_helpdesk_manager")
+            )
+        ticket = self._ticket("priority")
+        with freeze_time(at(0, "09:30")):
+            flag.with_user(self.manager).with_context(
+                active_model="helpdesk.ticket", active_ids=ticket.ids
+            ).run()
+        self.assertTrue(ticket.sla_breach_ids)
+        recompute.with_user(self.manager).with_context(
+            active_model="helpdesk.ticket", active_ids=ticket.ids
+        ).run()
+        with self.assertRaises(UserError):
+            ticket.with_user(self.agent).action_sla_flag_now()
+        with self.assertRaises(AccessError):
+            flag.with_user(self.portal_user).with_context(
+                active_model="helpdesk.ticket", active_ids=ticket.ids
+            ).run()
+
+    def test_scan_cost_does_not_grow_with_open_tickets(self):
+        def setup(open_count):
+            quiet = self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"quiet {i}",
+                        "number": f"Q{open_count}-{i}",
+                        "description": "x",
+                        "team_id": self.team.id,
+                        "users_affected": 10,
+                        "received_date": at(1, "09:00"),
+                    }
+                    for i in range(open_count)
+                ]
+            )
+            late = self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"late {i}",
+                        "number": f"L{open_count}-{i}",
+                        "description": "x",
+                        "team_id": self.team.id,
+                        "users_affected": 10,
+                        "received_date": MONDAY_9,
+                        "user_id": self.agent.id,
+                    }
+                    for i in range(5)
+                ]
+            )
+            self.env.flush_all()
+            return quiet | late
+
+        def scan_queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with freeze_time(at(0, "09:30")):
+                self.env["helpdesk.ticket"]._cron_flag_sla_breaches()
+                self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        # warm the caches (views, subtypes, templates) with a first breach
+        warm = self._ticket("priority", user_id=self.agent.id)
+        scan_queries()
+        warm.sudo().write(
+            {"ack_date": at(0, "09:31"), "resolution_date": at(0, "09:31")}
+        )
+        small = setup(10)
+        small_queries = scan_queries()
+        self.assertEqual(len(small.sla_breach_ids), 5)
+        small.sudo().write(
+            {"ack_date": at(0, "09:31"), "resolution_date": at(0, "09:31")}
+        )
+        large = setup(200)
+        large_queries = scan_queries()
+        self.assertEqual(len(large.sla_breach_ids), 5)
+        self.assertEqual(large_queries, small_queries)
