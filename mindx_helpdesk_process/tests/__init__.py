@@ -1,4 +1,5 @@
 from . import test_class_of_service
+from . import test_i18n
 from . import test_install
 from . import test_mail_gateway
 from . import test_portal
