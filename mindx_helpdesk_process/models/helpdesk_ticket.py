@@ -1343,7 +1343,7 @@ class HelpdeskTicket(models.Model):
         rows = self.env.execute_query(
             SQL(
                 "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY id LIMIT %s "
-                "FOR UPDATE SKIP LOCKED",
+                "FOR NO KEY UPDATE SKIP LOCKED",
                 condition,
                 limit,
             )

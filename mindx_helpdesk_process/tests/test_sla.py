@@ -54,6 +54,41 @@ class TestSla(HelpdeskProcessCommon):
                 self.assertEqual(ticket.sla_breach_ids.deadline, deadline)
                 self.assertEqual(ticket.sla_status, "breached")
 
+    def test_each_kind_breached_at_the_minute_for_each_class(self):
+        # the report's rhythm from a Monday 9:00 receipt: ACK 9:05, investigation 9:10
+        expected = {
+            ("expedite", "ack"): at(0, "09:10"),
+            ("expedite", "update"): at(0, "09:15"),
+            ("expedite", "escalation"): at(0, "09:20"),
+            ("expedite", "resolve"): at(0, "11:00"),
+            ("priority", "ack"): at(0, "09:15"),
+            ("priority", "update"): at(0, "09:20"),
+            ("priority", "escalation"): at(0, "09:30"),
+            ("priority", "resolve"): at(0, "13:00"),
+            # working hours 8-12, 13-17: 4 h, 8 h, 8 h and 24 h of working time
+            ("standard", "ack"): at(0, "14:00"),
+            ("standard", "update"): at(1, "09:05"),
+            ("standard", "escalation"): at(1, "09:10"),
+            ("standard", "resolve"): at(3, "09:00"),
+        }
+        steps = {
+            "ack": {},
+            "update": {"ack_date": at(0, "09:05"), "last_update_date": at(0, "09:05")},
+            "escalation": {"investigation_date": at(0, "09:10")},
+            "resolve": {},
+        }
+        for (cos, kind), deadline in expected.items():
+            with self.subTest(cos=cos, kind=kind):
+                ticket = self._ticket(cos)
+                ticket.sudo().write(steps[kind])
+                self.assertEqual(ticket[f"sla_{kind}_deadline"], deadline)
+                self._scan(deadline - timedelta(minutes=1))
+                self.assertNotIn(kind, ticket.sla_breach_ids.mapped("kind"))
+                self._scan(deadline)
+                breach = ticket.sla_breach_ids.filtered(lambda b, k=kind: b.kind == k)
+                self.assertEqual(breach.deadline, deadline)
+                self.assertEqual(breach.minutes_late, 0)
+
     def test_at_risk_at_80_percent(self):
         ticket = self._ticket("priority", user_id=self.agent.id)
         self.assertEqual(ticket.sla_at_risk_date, at(0, "09:12"))
