@@ -27,9 +27,10 @@
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
+        "data/install_data.xml",
     ],
     "pre_init_hook": "pre_init_hook",
-    "post_init_hook": "post_init_hook",
+    "demo": ["demo/helpdesk_demo.xml"],
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

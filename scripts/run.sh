@@ -26,8 +26,12 @@ fi
 cat >&2 <<TXT
 
   Odoo is starting at http://localhost:$HTTP_PORT   (database: $DB)
-  Logins:  admin / admin   (administrator, helpdesk manager)
-           demo  / demo    (Marc Demo, internal user)
+  Logins:  admin  / admin   (administrator, helpdesk manager)
+           agent  / agent   (Trần Minh Khoa, LMS Support agent)
+           leader / leader  (Lê Thu Trang, LMS Support team leader, manager)
+           ha     / ha      (Nguyễn Thị Hà, the coordinator: portal, Vietnamese)
+           demo   / demo    (Marc Demo, internal user)
+  Ticket LMS-00003 is the seed report's incident, replayed to Closed.
   Stop with Ctrl+C. The database and the PostgreSQL cluster are kept for the next run.
 
 TXT

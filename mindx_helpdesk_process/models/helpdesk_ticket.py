@@ -492,6 +492,7 @@ class HelpdeskTicket(models.Model):
             self._stamp_cos_override(vals)
         tickets = super().create(vals_list)
         tickets._check_process_creation()
+        tickets._sla_refresh_status()
         given = [
             t for t, vals in zip(tickets, vals_list, strict=True) if "priority" in vals
         ]
@@ -627,6 +628,19 @@ class HelpdeskTicket(models.Model):
             *SLA_DEADLINE_FIELDS,
         ):
             self.env.add_to_compute(self._fields[fname], self)
+
+    @api.model
+    def _process_install_existing(self):
+        """Bring a helpdesk in use into the process (data file, at install only).
+
+        Runs before the demo data, so that only the stages, companies and tickets
+        that existed before installation are touched: stages get their roles,
+        each company its default Class of Service policy, tickets their class.
+        """
+        self.env["helpdesk.ticket.stage"]._install_process_roles()
+        companies = self.env["res.company"].with_context(active_test=False).search([])
+        companies._cos_ensure_default_policy()
+        self.with_context(active_test=False).search([])._cos_classify_existing()
 
     def _cos_classify_existing(self):
         """Classify tickets created before installation, in one batch.

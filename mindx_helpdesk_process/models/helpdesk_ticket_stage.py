@@ -11,6 +11,19 @@ PROCESS_ROLES = [
     ("closed", "Closed"),
     ("cancelled", "Cancelled"),
 ]
+# helpdesk_mgmt's stages (and ours) and the process role each one plays. Looked up
+# by XML id, not by name: admins rename stages, and a stage deleted before we were
+# installed is simply not there to map.
+HELPDESK_MGMT_STAGE_ROLES = {
+    "helpdesk_mgmt.helpdesk_ticket_stage_new": "new",
+    "helpdesk_mgmt.helpdesk_ticket_stage_in_progress": "in_progress",
+    "helpdesk_mgmt.helpdesk_ticket_stage_awaiting": "waiting",
+    "helpdesk_mgmt.helpdesk_ticket_stage_done": "closed",
+    "helpdesk_mgmt.helpdesk_ticket_stage_cancelled": "cancelled",
+    "helpdesk_mgmt.helpdesk_ticket_stage_rejected": "cancelled",
+    "mindx_helpdesk_process.helpdesk_ticket_stage_resolved": "resolved",
+}
+
 # Roles whose stages helpdesk_mgmt must treat as closed (its `closed` flag sets
 # closed_date, hides the ticket from open lists and drives portal closing).
 CLOSING_ROLES = ("closed", "cancelled")
@@ -122,3 +135,25 @@ class HelpdeskTicketStage(models.Model):
         for closing_stage in to_shift:
             closing_stage.sequence += 1
         stage.sequence = sequence
+
+    @api.model
+    def _install_process_roles(self):
+        """Map the stages that exist at installation and place our Resolved stage.
+
+        helpdesk_mgmt's stages get the role they play, stages an admin created get
+        the best guess from their flags (so no stage is left outside the process
+        gates), and Resolved goes between Waiting and Closed. helpdesk_mgmt's Done
+        stage stops sending its bare "ticket closed" email: the process closes with
+        its own closure email (summary, follow-up plan) right before.
+        """
+        self._map_process_roles(HELPDESK_MGMT_STAGE_ROLES)
+        resolved = self.env.ref("mindx_helpdesk_process.helpdesk_ticket_stage_resolved")
+        self._place_after(resolved, "waiting")
+        done = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False
+        )
+        template = self.env.ref(
+            "helpdesk_mgmt.closed_ticket_template", raise_if_not_found=False
+        )
+        if done and template and done.mail_template_id == template:
+            done.mail_template_id = False

@@ -71,8 +71,8 @@ class ProcessFixtures:
         cls.customer = cls.portal_user.partner_id
         cls.team = cls.env["helpdesk.ticket.team"].create(
             {
-                "name": "LMS Support",
-                "alias_name": "lms-support",
+                "name": "LMS Support (tests)",
+                "alias_name": "lms-support-tests",
                 "user_ids": [(6, 0, [cls.agent.id, cls.manager.id])],
                 "user_id": cls.manager.id,
             }

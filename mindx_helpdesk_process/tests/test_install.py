@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import tagged
 
-from ..hooks import post_init_hook
 from .common import HelpdeskProcessCommon
 
 
@@ -23,7 +22,7 @@ class TestInstall(HelpdeskProcessCommon):
         )
         self.env.invalidate_all()
 
-    def test_post_init_hook_on_existing_data(self):
+    def test_install_on_existing_data(self):
         """Existing tickets and stages (ours, helpdesk_mgmt's, an admin's) survive."""
         Stage = self.env["helpdesk.ticket.stage"]
         admin_closing = Stage.create({"name": "Solved by phone", "closed": True})
@@ -43,7 +42,7 @@ class TestInstall(HelpdeskProcessCommon):
         before = [(t.stage_id, t.number, t.partner_id) for t in tickets]
         self._forget_roles()
 
-        post_init_hook(self.env)
+        self.env["helpdesk.ticket"]._process_install_existing()
 
         self.assertEqual(awaiting.process_role, "waiting")
         self.assertEqual(
@@ -62,10 +61,10 @@ class TestInstall(HelpdeskProcessCommon):
         self.assertLess(awaiting.sequence, resolved.sequence)
         self.assertLess(resolved.sequence, done.sequence)
 
-    def test_post_init_hook_idempotent(self):
+    def test_install_step_idempotent(self):
         stages = self.env["helpdesk.ticket.stage"].search([])
         before = {s.id: (s.process_role, s.sequence) for s in stages}
-        post_init_hook(self.env)
+        self.env["helpdesk.ticket"]._process_install_existing()
         resolved = self.env.ref("mindx_helpdesk_process.helpdesk_ticket_stage_resolved")
         after = {s.id: (s.process_role, s.sequence) for s in stages}
         self.assertEqual(

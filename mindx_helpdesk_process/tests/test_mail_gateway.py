@@ -273,7 +273,7 @@ class TestSilentCustomer(HelpdeskProcessCommon):
         ticket = self._resolved_on("2026-11-30 09:00:00")  # a Monday
         self._run_cron("2026-12-01 10:00:00")
         self.assertFalse(ticket.confirmation_reminder_date)
-        self.assertNotSentEmail()
+        self.assertNotSentEmail([self.customer])
         self._run_cron("2026-12-04 10:00:00")  # two working days later
         self.assertTrue(ticket.confirmation_reminder_date)
         self.assertSentEmail(self.env.user.partner_id, [self.customer])
@@ -282,14 +282,14 @@ class TestSilentCustomer(HelpdeskProcessCommon):
         )
         self.assertIn("Is everything working again?", self._mails[0]["subject"])
         self._run_cron("2026-12-05 10:00:00")  # Saturday: no second reminder
-        self.assertNotSentEmail()
+        self.assertNotSentEmail([self.customer])
         self.assertFalse(ticket.confirmation_date)
         self._run_cron("2026-12-09 10:00:00")
         self.assertTrue(ticket.confirmation_date)
         self.assertIn("Confirmed by timeout", ticket.customer_confirmation)
         self.assertEqual(ticket.stage_id.process_role, "resolved", "closure email next")
         self.assertIn("send the closure email", ticket.activity_ids.summary)
-        self.assertNotSentEmail()
+        self.assertNotSentEmail([self.customer])
 
     def test_customer_who_replied_gets_no_reminder(self):
         ticket = self._resolved_on("2026-11-30 09:00:00")
@@ -297,7 +297,7 @@ class TestSilentCustomer(HelpdeskProcessCommon):
         self._run_cron("2026-12-09 10:00:00")
         self.assertFalse(ticket.confirmation_reminder_date)
         self.assertFalse(ticket.confirmation_date)
-        self.assertNotSentEmail()
+        self.assertNotSentEmail([self.customer])
 
 
 @tagged("post_install", "-at_install")
