@@ -21,6 +21,12 @@ USERS_AFFECTED_PATTERNS = [
 # an email's hint above this is not trusted (the field itself allows more)
 MAX_SUGGESTED_USERS = 10_000
 
+CHECK_ICONS = {
+    "done": Markup('<i class="fa fa-check-circle text-success" title="Done"/>'),
+    "skipped": Markup('<i class="fa fa-minus-circle text-muted" title="Not needed"/>'),
+    "todo": Markup('<i class="fa fa-circle-o text-muted" title="To do"/>'),
+}
+
 SLA_DEADLINE_FIELDS = (
     "sla_ack_deadline",
     "sla_update_deadline",
@@ -868,27 +874,36 @@ class HelpdeskTicket(models.Model):
     def _process_checklist_markup(self):
         """The 7 steps as an HTML table: done or not, when and by whom."""
         self.ensure_one()
-        users = {log.step: log.user_id for log in self.process_step_ids}
-        step_by_field = {date: code for code, (date, _k) in process_rules.STEPS.items()}
+        first_log = {}
+        for log in self.process_step_ids.sorted("date"):
+            first_log.setdefault(log.step, log)
         rows = []
-        for number, (title, date_fields) in enumerate(process_rules.CHECKLIST, 1):
-            done = all(self[date_field] for date_field in date_fields)
-            last = done and max(self[date_field] for date_field in date_fields)
-            who = done and users.get(step_by_field.get(date_fields[-1]))
+        for number, (title, conditions, step) in enumerate(process_rules.CHECKLIST, 1):
+            done = all(process_rules.CONDITIONS[c].test(self) for c in conditions)
+            skipped = (
+                not done
+                and step in process_rules.CHECKLIST_SKIPPABLE
+                and self.class_of_service == "standard"
+                and bool(self.dev_response_date)
+            )
+            log = first_log.get(step) if done else False
+            when = self[process_rules.STEPS[step][0]] if done else False
+            if number == 1:
+                when = done and self.received_date
             rows.append(
                 Markup(
                     "<tr><td>{icon}</td><td>{number}. {title}</td>"
                     "<td>{when}</td><td>{who}</td></tr>"
                 ).format(
-                    icon=Markup('<i class="fa fa-check-circle text-success"/>')
-                    if done
-                    else Markup('<i class="fa fa-circle-o text-muted"/>'),
+                    icon=CHECK_ICONS[
+                        "done" if done else "skipped" if skipped else "todo"
+                    ],
                     number=number,
                     title=self._process_text(title),
-                    when=format_datetime(self.env, last, dt_format="short")
-                    if last
-                    else "",
-                    who=who.name if who else "",
+                    when=format_datetime(self.env, when, dt_format="short")
+                    if when
+                    else (self.env._("not needed") if skipped else ""),
+                    who=log.user_id.name if log else "",
                 )
             )
         return Markup(

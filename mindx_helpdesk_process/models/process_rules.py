@@ -139,17 +139,18 @@ TEMPLATE_BY_STEP = {
 # Dates that a customer-facing step also counts as "the customer was updated".
 CUSTOMER_UPDATE_FIELD = "last_update_date"
 
-# The seven steps of PROCESS.md as the checklist shows them: (title, date fields
-# that must all be set for the step to be done).
+# The seven steps of PROCESS.md as the checklist shows them: (title, conditions
+# that make the step done, the step whose time and author are shown).
 CHECKLIST = [
-    (_lt("Receive & classify"), ("received_date", "assessment_date")),
-    (_lt("Create & assess"), ("assessment_date",)),
-    (_lt("Acknowledge"), ("ack_date",)),
-    (_lt("Investigate"), ("investigation_date",)),
-    (_lt("Escalate & update"), ("escalation_date", "last_update_date")),
-    (_lt("Resolve"), ("dev_response_date", "resolution_date")),
-    (_lt("Close & follow up"), ("confirmation_date", "closure_date", "summary_date")),
+    (_lt("Receive & classify"), ("assess",), "assess"),
+    (_lt("Create & assess"), ("assess",), "assess"),
+    (_lt("Acknowledge"), ("ack",), "ack"),
+    (_lt("Investigate"), ("investigate",), "investigate"),
+    (_lt("Escalate & update"), ("update_after_escalation",), "escalate"),
+    (_lt("Resolve"), ("dev_response", "resolve"), "resolve"),
+    (_lt("Close & follow up"), ("confirm", "close", "summary"), "summary"),
 ]
+CHECKLIST_SKIPPABLE = {"escalate"}
 
 ROLE_LABELS = {
     "new": _lt("New"),

@@ -1,6 +1,7 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import os
+import warnings
 
 import polib
 
@@ -12,6 +13,9 @@ from .common import HelpdeskProcessCommon
 
 MODULE = "mindx_helpdesk_process"
 VI_PO = os.path.join(os.path.dirname(__file__), "..", "i18n", "vi.po")
+# Terms written the same in Vietnamese: OCA's po checks drop a translation equal to
+# its source, so these stay empty on purpose.
+LANGUAGE_NEUTRAL = {"ID", "SLA", "Ticket", "%(count)s %(unit)s (%(cls)s: %(range)s)"}
 
 
 @tagged("post_install", "-at_install")
@@ -33,14 +37,16 @@ class TestVietnamese(HelpdeskProcessCommon):
             and not entry.obsolete
             and "fuzzy" not in entry.flags
         }
+        with warnings.catch_warnings():
+            # babel's extractor imports setuptools' deprecated pkg_resources
+            warnings.simplefilter("ignore", UserWarning)
+            reader = list(TranslationModuleReader(self.env.cr, modules=[MODULE]))
         sources = {
             source
-            for module, _type, _name, _res_id, source, _value, _comments in (
-                TranslationModuleReader(self.env.cr, modules=[MODULE])
-            )
+            for module, _type, _name, _res_id, source, _value, _comments in reader
             if module == MODULE and source.strip()
         }
-        missing = sorted(sources - translated)
+        missing = sorted(sources - translated - LANGUAGE_NEUTRAL)
         self.assertFalse(
             missing, f"{len(missing)} terms lack a vi translation: {missing[:10]}"
         )
