@@ -978,6 +978,13 @@ class HelpdeskTicket(models.Model):
             existing.message_update(msg_dict)
             return existing
         values = dict(custom_values or {})
+        if not msg_dict.get("author_id") and msg_dict.get("email_from"):
+            # a first-time customer: their contact is created from the email, so
+            # that the process emails (ACK, updates) have someone to go to
+            partners = self.env["res.partner"]._find_or_create_from_emails(
+                [msg_dict["email_from"]]
+            )
+            msg_dict["author_id"] = partners[0].id if partners else False
         received, note = self._received_date_from_email(msg_dict.get("date"))
         values.setdefault("received_date", received)
         body = html2plaintext(msg_dict.get("body") or "")
@@ -1458,7 +1465,12 @@ class HelpdeskTicket(models.Model):
                     "email_to": leader.email_formatted,
                     "model": self._name,
                     "res_id": self.id,
-                    "headers": str({"Auto-Submitted": "auto-generated"}),
+                    "headers": str(
+                        {
+                            "Auto-Submitted": "auto-replied",
+                            "X-Auto-Response-Suppress": "All",
+                        }
+                    ),
                 }
             )
 

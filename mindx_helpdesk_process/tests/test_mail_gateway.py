@@ -116,6 +116,16 @@ class TestCustomerEmails(HelpdeskProcessCommon):
             ticket.message_ids.filtered(lambda m: "is not plausible" in m.body)
         )
 
+    def test_unknown_sender_becomes_the_customer(self):
+        ticket = self._ticket_by_email(
+            "Không đăng nhập được",
+            email_from='"Phạm Văn Nam" <nam.pham@new-school.example.com>',
+        )
+        self.assertEqual(ticket.partner_id.email, "nam.pham@new-school.example.com")
+        self.assertEqual(ticket.partner_id.name, "Phạm Văn Nam")
+        first = ticket.message_ids.filtered(lambda m: m.message_type == "email")
+        self.assertEqual(first.author_id, ticket.partner_id)
+
     def test_absurd_users_hint_ignored(self):
         ticket = self._ticket_by_email(
             "Everybody", body="users affected: 99999999 (all of them)"
