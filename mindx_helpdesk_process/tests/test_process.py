@@ -597,7 +597,18 @@ class TestReplayTicket00003(HelpdeskProcessCommon):
                 ("23:12", "closed"),
             ],
         )
+        # the report's own timestamps (its hand-rounded "5/5/5/10/5" does not add up)
         self.assertEqual(ticket.process_resolution_minutes, 30)
+        self.assertEqual(
+            (
+                ticket.phase_ack_minutes,
+                ticket.phase_investigation_minutes,
+                ticket.phase_escalation_minutes,
+                ticket.phase_dev_fix_minutes,
+                ticket.phase_verification_minutes,
+            ),
+            (9, 6, 4, 9, 4),
+        )
         self.assertFalse(ticket.process_next_step)
         self.assertEqual(
             ticket.process_step_ids.mapped("step"),
