@@ -15,7 +15,13 @@ MODULE = "mindx_helpdesk_process"
 VI_PO = os.path.join(os.path.dirname(__file__), "..", "i18n", "vi.po")
 # Terms written the same in Vietnamese: OCA's po checks drop a translation equal to
 # its source, so these stay empty on purpose.
-LANGUAGE_NEUTRAL = {"ID", "SLA", "Ticket", "%(count)s %(unit)s (%(cls)s: %(range)s)"}
+LANGUAGE_NEUTRAL = {
+    "ACK",
+    "ID",
+    "SLA",
+    "Ticket",
+    "%(count)s %(unit)s (%(cls)s: %(range)s)",
+}
 
 
 @tagged("post_install", "-at_install")
