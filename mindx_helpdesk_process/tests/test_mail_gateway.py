@@ -66,6 +66,28 @@ class TestMailGateway(HelpdeskProcessCommon):
         self.assertEqual(mail.state, "sent")
 
 
+DELIVERY_REPORT = """From: {email_from}
+To: {to}
+Subject: {subject}
+Message-ID: {msg_id}
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="XX"
+
+--XX
+Content-Type: text/plain; charset=utf-8
+
+Your message could not be delivered.
+--XX
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.customer.example.com
+Final-Recipient: rfc822; nobody@customer.example.com
+Action: failed
+Status: 5.1.1
+--XX--
+"""
+
+
 @tagged("post_install", "-at_install")
 class TestCustomerEmails(HelpdeskProcessCommon):
     """Customers write and reply by email; machines' emails change nothing."""
@@ -157,6 +179,36 @@ class TestCustomerEmails(HelpdeskProcessCommon):
         with self.mock_mail_gateway():
             kept = self._receive_email("Real request", extra="Auto-Submitted: no\n")
         self.assertEqual(len(kept), 1)
+
+    @mute_logger("odoo.addons.mail.models.mail_thread")
+    def test_delivery_report_to_the_alias_creates_no_ticket(self):
+        """Odoo's bounce detection (multipart/report) keeps DSNs out of the helpdesk."""
+        with self.mock_mail_gateway():
+            found = self.format_and_process(
+                DELIVERY_REPORT,
+                "delivery-notices@customer.example.com",
+                self.team_alias_email,
+                subject="Delivery Status Notification (Failure)",
+                target_model="helpdesk.ticket",
+            )
+            self.assertNotSentEmail()
+        self.assertFalse(found)
+
+    @mute_logger("odoo.addons.mail.models.mail_thread")
+    def test_sender_loop_stops_creating_tickets(self):
+        """Odoo's loop detection (same sender, many emails) caps new tickets."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("mail.gateway.loop.threshold", 3)
+        created = self.env["helpdesk.ticket"]
+        for index in range(6):
+            with self.mock_mail_gateway():
+                created |= self._receive_email(
+                    f"Robot message {index}",
+                    email_from="robot@customer.example.com",
+                    msg_id=f"<robot-{index}@customer.example.com>",
+                )
+        self.assertLessEqual(len(created), 3)
+        self.assertTrue(created)
 
     def test_automatic_reply_to_resolved_ticket_changes_nothing(self):
         ticket = self._ticket_by_email(
