@@ -197,6 +197,7 @@ class TestSla(HelpdeskProcessCommon):
             )
         self.assertIn(self.manager.email, mail.email_to)
         self.assertIn("SLA breached", mail.subject)
+        self.assertIn("'Auto-Submitted': 'auto-replied'", mail.headers)
         priority = self._ticket("priority")
         self._scan(at(0, "09:15"))
         self.assertFalse(
