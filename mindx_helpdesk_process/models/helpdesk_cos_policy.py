@@ -286,6 +286,8 @@ class HelpdeskCosPolicy(models.Model):
         One query for the whole batch, whatever its size.
         """
         companies = tickets.company_id | self.env.company
+        # sudo: classification must not depend on who creates the ticket (the mail
+        # gateway, a portal customer); only the policies' thresholds are read
         policies = self.sudo().search([("company_id", "in", companies.ids)])
         by_team, by_company = {}, {}
         for policy in policies:

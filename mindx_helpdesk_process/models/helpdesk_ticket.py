@@ -1520,6 +1520,8 @@ class HelpdeskTicket(models.Model):
             )
         leader = self.team_id.user_id
         if self.class_of_service == "expedite" and leader.email:
+            # sudo: the scan runs as whoever triggers it; creating the outgoing
+            # notice to the team leader is the system's doing
             self.env["mail.mail"].sudo().create(
                 {
                     "subject": f"[{self.number}] {note}",

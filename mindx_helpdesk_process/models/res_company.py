@@ -57,6 +57,8 @@ class ResCompany(models.Model):
 
     def _cos_ensure_default_policy(self):
         """Give each company without one a default policy with PROCESS.md's values."""
+        # sudo: creating a company (or installing) must give it its default policy
+        # even when the user may not manage helpdesk policies
         Policy = self.env["helpdesk.cos.policy"].sudo()
         having = Policy.search(
             [("company_id", "in", self.ids), ("is_default", "=", True)]
