@@ -14,6 +14,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/helpdesk_cos_policy_security.xml",
+        "security/helpdesk_process_analysis_security.xml",
         "views/helpdesk_cos_policy_views.xml",
         "views/helpdesk_sla_breach_views.xml",
         "views/helpdesk_ticket_views.xml",
@@ -21,6 +22,8 @@
         "views/helpdesk_ticket_team_views.xml",
         "views/res_config_settings_views.xml",
         "views/helpdesk_ticket_templates.xml",
+        "report/helpdesk_incident_report.xml",
+        "report/helpdesk_process_analysis_views.xml",
         "wizards/helpdesk_ticket_step_wizard_views.xml",
         "wizards/helpdesk_ticket_move_wizard_views.xml",
         "data/helpdesk_ticket_stage_data.xml",

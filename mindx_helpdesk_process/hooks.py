@@ -22,12 +22,18 @@ def pre_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Keep our Resolved stage as an ordinary stage when tickets are in it.
+    """Give back helpdesk_mgmt's menus and our Resolved stage as they should be.
 
+    helpdesk_mgmt's Reporting menu was opened to agents for the compliance
+    analysis (and its ticket analysis kept for managers): both go back to
+    helpdesk_mgmt's own groups.
+
+    Our Resolved stage stays as an ordinary stage when tickets are in it.
     Deleting it would fail on the tickets (helpdesk_mgmt restricts stage deletion)
     and moving them elsewhere would rewrite history; forgetting its XML id leaves it
     to the admin, like any stage they created.
     """
+    _restore_reporting_menus(env)
     resolved = env.ref(
         "mindx_helpdesk_process.helpdesk_ticket_stage_resolved",
         raise_if_not_found=False,
@@ -41,3 +47,18 @@ def uninstall_hook(env):
                 ("res_id", "=", resolved.id),
             ]
         ).unlink()
+
+
+def _restore_reporting_menus(env):
+    agents = env.ref("helpdesk_mgmt.group_helpdesk_user_own", raise_if_not_found=False)
+    managers = env.ref("helpdesk_mgmt.group_helpdesk_manager", raise_if_not_found=False)
+    reporting = env.ref(
+        "helpdesk_mgmt.helpdesk_ticket_reporting_menu", raise_if_not_found=False
+    )
+    analysis = env.ref(
+        "helpdesk_mgmt.helpdesk_ticket_reporting_analysis", raise_if_not_found=False
+    )
+    if reporting and agents:
+        reporting.groups_id = [(3, agents.id)]
+    if analysis and managers:
+        analysis.groups_id = [(3, managers.id)]

@@ -9,6 +9,8 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
+from odoo.addons.base.models.res_partner import _lang_get
+
 from . import process_rules
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE, MAX_USERS_AFFECTED
 from .helpdesk_cos_policy_line import WorkingClock
@@ -351,6 +353,21 @@ class HelpdeskTicket(models.Model):
     lessons_learned = fields.Text()
     incident_pattern = fields.Text(string="Pattern")
     kb_recommendation = fields.Text(string="Knowledge-base recommendation")
+    incident_report_lang = fields.Selection(
+        selection=_lang_get,
+        string="Report language",
+        compute="_compute_incident_report_lang",
+        store=True,
+        readonly=False,
+        help="Language of the printed incident report: the customer's by default.",
+    )
+
+    @api.depends("partner_id.lang")
+    def _compute_incident_report_lang(self):
+        for ticket in self:
+            ticket.incident_report_lang = (
+                ticket.partner_id.lang or ticket.incident_report_lang or "en_US"
+            )
 
     @api.depends("team_id", "company_id")
     def _compute_cos_policy_id(self):

@@ -1,15 +1,25 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
-from .process_rules import STEP_SELECTION
+from .helpdesk_cos_policy_line import WorkingClock
+from .process_rules import STEP_SELECTION, STEPS
+
+# steps measured against a deadline the ticket keeps (the others have no target)
+TARGET_FIELD_BY_STEP = {
+    "ack": "sla_ack_deadline",
+    "escalate": "sla_escalation_deadline",
+    "resolve": "sla_resolve_deadline",
+}
+TARGET_STATES = [("met", "On time"), ("missed", "Late")]
 
 
 class HelpdeskTicketStep(models.Model):
     """One performed step of the process: what, when, who, and the message it made.
 
     The ticket keeps the date of each step; this log keeps every occurrence (all
-    the customer updates, a re-logged investigation) for the timeline and reports.
+    the customer updates, a re-logged investigation) for the timeline and reports,
+    each with the deadline it answered and whether it made it.
     """
 
     _name = "helpdesk.ticket.step"
@@ -28,3 +38,58 @@ class HelpdeskTicketStep(models.Model):
     message_id = fields.Many2one(
         comodel_name="mail.message", string="Message", ondelete="set null"
     )
+    deadline = fields.Datetime(
+        string="Target",
+        compute="_compute_target",
+        store=True,
+        help="When this step was due under the ticket's class of service; empty "
+        "for steps without an SLA target.",
+    )
+    target_state = fields.Selection(
+        selection=TARGET_STATES,
+        string="On time?",
+        compute="_compute_target",
+        store=True,
+    )
+
+    @api.depends(
+        "step",
+        "date",
+        "ticket_id.sla_ack_deadline",
+        "ticket_id.sla_escalation_deadline",
+        "ticket_id.sla_resolve_deadline",
+        "ticket_id.class_of_service",
+        "ticket_id.cos_policy_id",
+    )
+    def _compute_target(self):
+        clock = WorkingClock()
+        for record in self:
+            if record.step == "update":
+                deadline = record._update_deadline(clock)
+            elif record.step in TARGET_FIELD_BY_STEP:
+                deadline = record.ticket_id[TARGET_FIELD_BY_STEP[record.step]]
+            else:
+                deadline = False
+            record.deadline = deadline
+            if not deadline or not record.date:
+                record.target_state = False
+            else:
+                record.target_state = "met" if record.date <= deadline else "missed"
+
+    def _update_deadline(self, clock):
+        """An update is due one cadence after the customer's previous email (the
+        ACK, or the previous update), as the SLA scan counts it."""
+        ticket = self.ticket_id
+        line = ticket.cos_policy_id._line_for(ticket.class_of_service)
+        customer_steps = {
+            code for code, (_f, kind) in STEPS.items() if kind == "customer"
+        }
+        previous = ticket.process_step_ids.filtered(
+            lambda s: s.step in customer_steps
+            and (s.date, s.id or 0) < (self.date, self.id or 0)
+        )
+        if not line or not previous:
+            return False
+        base = max(previous.mapped("date"))
+        company = ticket.company_id or self.env.company
+        return line._sla_add(base, line.update_minutes, company, clock)

@@ -1,0 +1,2 @@
+from . import helpdesk_incident_report
+from . import helpdesk_process_analysis

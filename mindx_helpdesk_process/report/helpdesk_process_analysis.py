@@ -1,0 +1,201 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+from ..models.helpdesk_cos_policy import CLASSES_OF_SERVICE
+from ..models.helpdesk_ticket_stage import PROCESS_ROLES
+
+# measures whose aggregate is not the field's own function over the rows:
+# on-time rates weighted by what was due, and percentiles of a duration
+RATES = {
+    "ack_rate": ("ack_met", "ack_due"),
+    "update_rate": ("update_met", "update_due"),
+    "resolve_rate": ("resolve_met", "resolve_due"),
+}
+PERCENTILES = {
+    "ack_minutes_median": ("ack_minutes", 0.5),
+    "ack_minutes_p90": ("ack_minutes", 0.9),
+    "resolve_minutes_median": ("resolve_minutes", 0.5),
+    "resolve_minutes_p90": ("resolve_minutes", 0.9),
+}
+
+
+class HelpdeskProcessAnalysis(models.Model):
+    """How each ticket did against its targets, one row per ticket.
+
+    A deadline counts once it is behind us: answered (on time or late) or passed
+    without an answer, so open tickets still within their targets do not lower
+    the rates. Updates are counted per deadline: each update sent answers one,
+    each flagged miss that no update answered is one more late.
+    """
+
+    _name = "helpdesk.process.analysis"
+    _description = "Helpdesk Process Compliance Analysis"
+    _auto = False
+    _rec_name = "ticket_id"
+    _order = "received_date desc"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
+    user_id = fields.Many2one("res.users", string="Agent", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    stage_id = fields.Many2one("helpdesk.ticket.stage", readonly=True)
+    process_role = fields.Selection(PROCESS_ROLES, readonly=True)
+    class_of_service = fields.Selection(CLASSES_OF_SERVICE, readonly=True)
+    received_date = fields.Datetime(string="Received", readonly=True)
+    ack_due = fields.Integer(string="ACK deadlines", readonly=True)
+    ack_met = fields.Integer(string="ACK on time", readonly=True)
+    ack_rate = fields.Float(
+        string="% ACK on time", aggregator="avg", readonly=True, digits=(16, 1)
+    )
+    update_due = fields.Integer(string="Update deadlines", readonly=True)
+    update_met = fields.Integer(string="Updates on time", readonly=True)
+    update_rate = fields.Float(
+        string="% updates on time", aggregator="avg", readonly=True, digits=(16, 1)
+    )
+    resolve_due = fields.Integer(string="Resolution deadlines", readonly=True)
+    resolve_met = fields.Integer(string="Resolved on time", readonly=True)
+    resolve_rate = fields.Float(
+        string="% resolved on time", aggregator="avg", readonly=True, digits=(16, 1)
+    )
+    ack_minutes = fields.Float(
+        string="Time to ACK (minutes)", aggregator="avg", readonly=True
+    )
+    ack_minutes_median = fields.Float(
+        string="Median time to ACK (minutes)", aggregator="avg", readonly=True
+    )
+    ack_minutes_p90 = fields.Float(
+        string="P90 time to ACK (minutes)", aggregator="avg", readonly=True
+    )
+    resolve_minutes = fields.Float(
+        string="Time to resolve (minutes)", aggregator="avg", readonly=True
+    )
+    resolve_minutes_median = fields.Float(
+        string="Median time to resolve (minutes)", aggregator="avg", readonly=True
+    )
+    resolve_minutes_p90 = fields.Float(
+        string="P90 time to resolve (minutes)", aggregator="avg", readonly=True
+    )
+    breach_count = fields.Integer(string="Breaches", readonly=True)
+    breach_ack_count = fields.Integer(string="ACK breaches", readonly=True)
+    breach_update_count = fields.Integer(string="Update breaches", readonly=True)
+    breach_escalation_count = fields.Integer(
+        string="Escalation breaches", readonly=True
+    )
+    breach_resolve_count = fields.Integer(string="Resolution breaches", readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT
+                t.id, t.id AS ticket_id, t.company_id, t.team_id, t.user_id,
+                t.partner_id, t.stage_id, t.process_role, t.class_of_service,
+                t.received_date,
+                d.ack_due, d.ack_met,
+                CASE WHEN d.ack_due = 1 THEN 100.0 * d.ack_met END AS ack_rate,
+                d.update_due, d.update_met,
+                CASE WHEN d.update_due > 0
+                    THEN 100.0 * d.update_met / d.update_due END AS update_rate,
+                d.resolve_due, d.resolve_met,
+                CASE WHEN d.resolve_due = 1
+                    THEN 100.0 * d.resolve_met END AS resolve_rate,
+                d.ack_minutes, d.ack_minutes AS ack_minutes_median,
+                d.ack_minutes AS ack_minutes_p90,
+                d.resolve_minutes, d.resolve_minutes AS resolve_minutes_median,
+                d.resolve_minutes AS resolve_minutes_p90,
+                COALESCE(b.total, 0) AS breach_count,
+                COALESCE(b.ack, 0) AS breach_ack_count,
+                COALESCE(b.updates, 0) AS breach_update_count,
+                COALESCE(b.escalation, 0) AS breach_escalation_count,
+                COALESCE(b.resolve, 0) AS breach_resolve_count
+            FROM helpdesk_ticket t
+            LEFT JOIN (%(updates)s) u ON u.ticket_id = t.id
+            LEFT JOIN (%(breaches)s) b ON b.ticket_id = t.id
+            CROSS JOIN LATERAL (%(figures)s) d
+            """,
+            updates=self._updates_query(),
+            breaches=self._breaches_query(),
+            figures=self._figures_query(),
+        )
+
+    def _updates_query(self):
+        return SQL(
+            """
+            SELECT ticket_id,
+                   COUNT(*) FILTER (WHERE target_state = 'met') AS met,
+                   COUNT(*) FILTER (WHERE target_state IS NOT NULL) AS answered
+              FROM helpdesk_ticket_step
+             WHERE step = 'update'
+             GROUP BY ticket_id
+            """
+        )
+
+    def _breaches_query(self):
+        return SQL(
+            """
+            SELECT br.ticket_id,
+                   COUNT(*) AS total,
+                   COUNT(*) FILTER (WHERE br.kind = 'ack') AS ack,
+                   COUNT(*) FILTER (WHERE br.kind = 'update') AS updates,
+                   COUNT(*) FILTER (WHERE br.kind = 'escalation') AS escalation,
+                   COUNT(*) FILTER (WHERE br.kind = 'resolve') AS resolve,
+                   COUNT(*) FILTER (
+                       WHERE br.kind = 'update' AND NOT EXISTS (
+                           SELECT 1 FROM helpdesk_ticket_step s
+                            WHERE s.ticket_id = br.ticket_id AND s.step = 'update'
+                              AND s.deadline = br.deadline)
+                   ) AS updates_unanswered
+              FROM helpdesk_sla_breach br
+             GROUP BY br.ticket_id
+            """
+        )
+
+    def _figures_query(self):
+        """Per ticket: which deadlines count yet, which were met, the durations."""
+        return SQL(
+            """
+            SELECT
+                CASE WHEN t.sla_ack_deadline IS NOT NULL AND (
+                    t.ack_date IS NOT NULL OR (
+                        t.sla_ack_deadline <= %(now)s
+                        AND t.process_role IS DISTINCT FROM 'cancelled'))
+                THEN 1 ELSE 0 END AS ack_due,
+                CASE WHEN t.ack_date <= t.sla_ack_deadline THEN 1 ELSE 0 END AS ack_met,
+                COALESCE(u.answered, 0) + COALESCE(b.updates_unanswered, 0)
+                    AS update_due,
+                COALESCE(u.met, 0) AS update_met,
+                CASE WHEN t.sla_resolve_deadline IS NOT NULL AND (
+                    t.resolution_date IS NOT NULL OR (
+                        t.sla_resolve_deadline <= %(now)s
+                        AND t.process_role IS DISTINCT FROM 'cancelled'))
+                THEN 1 ELSE 0 END AS resolve_due,
+                CASE WHEN t.resolution_date <= t.sla_resolve_deadline
+                    THEN 1 ELSE 0 END AS resolve_met,
+                EXTRACT(EPOCH FROM t.ack_date - t.received_date) / 60.0
+                    AS ack_minutes,
+                EXTRACT(EPOCH FROM t.resolution_date - t.received_date) / 60.0
+                    AS resolve_minutes
+            """,
+            now=SQL("(now() AT TIME ZONE 'UTC')"),
+        )
+
+    def _read_group_select(self, aggregate_spec, query):
+        fname, __, func = models.parse_read_group_spec(aggregate_spec)
+        if func == "avg" and fname in RATES:
+            met, due = RATES[fname]
+            return SQL(
+                "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, met, query),
+                self._field_to_sql(self._table, due, query),
+            )
+        if func == "avg" and fname in PERCENTILES:
+            source, fraction = PERCENTILES[fname]
+            return SQL(
+                "PERCENTILE_CONT(%s) WITHIN GROUP (ORDER BY %s)",
+                fraction,
+                self._field_to_sql(self._table, source, query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
