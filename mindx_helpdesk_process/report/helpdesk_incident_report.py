@@ -2,8 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from textwrap import shorten
 
+import pytz
+
 from odoo import api, models
-from odoo.tools import format_datetime, html2plaintext
+from odoo.tools import html2plaintext
 from odoo.tools.translate import LazyTranslate
 
 from ..models.process_rules import STEPS
@@ -76,9 +78,13 @@ class HelpdeskIncidentReport(models.AbstractModel):
         }
 
     def _datetime(self, value, tz):
+        """`value` in the reader's time zone, written the report language's way
+        (its date format, 24-hour minutes: the report is read, not parsed)."""
         if not value:
             return ""
-        return format_datetime(self.env, value, tz=tz, dt_format="short")
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        local = pytz.utc.localize(value).astimezone(pytz.timezone(tz))
+        return local.strftime(f"{lang.date_format} %H:%M")
 
     def _duration(self, minutes):
         """Minutes as people say them: '9 min', '2 h 05 min', '3 d 4 h'."""

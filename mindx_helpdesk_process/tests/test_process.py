@@ -1,14 +1,15 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime
 
-from odoo import fields
+from datetime import timedelta
+
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, freeze_time, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..models import process_rules
 from .common import HelpdeskProcessCommon
+from .seed_00003 import Replay00003
 
 # Every condition of the table, and a ticket date set that satisfies it.
 SATISFY = {
@@ -471,100 +472,13 @@ class TestProcessSteps(HelpdeskProcessCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestReplayTicket00003(HelpdeskProcessCommon):
+class TestReplayTicket00003(Replay00003, HelpdeskProcessCommon):
     """The seed report's ticket, replayed minute by minute through the buttons."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.team.escalation_email = "dev-team@mindx.example.com"
-
-    def _at(self, hhmm):
-        return datetime(2026, 11, 28, int(hhmm[:2]), int(hhmm[3:]))
 
     @mute_logger("odoo.addons.mail.models.mail_mail")
     def test_replay_22_35_to_23_12(self):
-        stages = []
-
-        def step(hhmm, func):
-            with freeze_time(self._at(hhmm)), self.mock_mail_gateway():
-                func()
-            stages.append((hhmm, ticket.stage_id.process_role))
-
-        with freeze_time(self._at("22:38")):
-            ticket = self._create_ticket(
-                name="LMS Performance Issue - Class WEB101-HN-2024 (15 users affected)",
-                received_date=self._at("22:35"),
-                users_affected=16,
-                is_blocking=True,
-            )
+        ticket, stages = self._replay_00003()
         self.assertEqual((ticket.class_of_service, ticket.priority), ("priority", "2"))
-        step(
-            "22:42",
-            lambda: self._log_step(
-                ticket,
-                "assess",
-                users_affected=16,
-                is_blocking=True,
-                assessment_note="Priority: 15 students + 1 coordinator, class "
-                "in progress",
-            ),
-        )
-        ticket.workaround = "Incognito mode, or submit assignments by email"
-        step("22:44", lambda: self._send_step_email(ticket, "ack"))
-        step(
-            "22:50",
-            lambda: self._log_step(
-                ticket,
-                "investigate",
-                investigation_findings="App Insights: response time 2s -> 35s "
-                "since 2 PM; "
-                "DB connection pool 85% full; slow query warnings",
-                investigation_scope="Only WEB101-HN-2024 is affected",
-                investigation_hypothesis="Query optimisation issue on a large dataset",
-                investigation_decision="Escalate to the Dev Team",
-            ),
-        )
-        step(
-            "22:54",
-            lambda: self._log_step(
-                ticket,
-                "escalate",
-                investigation_findings=ticket.investigation_findings,
-                escalation_request="Temporary fix now (class in progress)",
-            ),
-        )
-        step("22:57", lambda: self._send_step_email(ticket, "update"))
-        step(
-            "23:03",
-            lambda: self._log_step(
-                ticket,
-                "dev_response",
-                root_cause="Inefficient query on a large dataset",
-                resolution_summary="Query optimised; response time back to ~2s",
-                permanent_fix_plan="Scheduled for the next release",
-            ),
-        )
-        step("23:05", lambda: self._send_step_email(ticket, "resolve"))
-        step(
-            "23:09",
-            lambda: self._log_step(
-                ticket,
-                "confirm",
-                customer_confirmation="Chị đã test lại rồi, hệ thống giờ đã "
-                "nhanh trở lại.",
-            ),
-        )
-        step("23:11", lambda: self._send_step_email(ticket, "close"))
-        step(
-            "23:12",
-            lambda: self._log_step(
-                ticket,
-                "summary",
-                lessons_learned="Escalation quality matters more than escalation speed",
-            ),
-        )
-
         # closing sends nothing more: the closure email was the last word
         self.assertNotSentEmail([self.customer])
         expected = {
@@ -626,6 +540,20 @@ class TestReplayTicket00003(HelpdeskProcessCommon):
             ],
         )
         self.assertEqual(str(ticket.process_checklist_html).count("fa-check-circle"), 7)
+        self.assertEqual(ticket.closed_date, self._at("23:12"))
+        # the timeline's targets: Priority's 15-minute ACK and update cadence,
+        # 20 minutes from investigation to escalation, 4 hours to resolve
+        targets = [
+            (step.step, step.deadline, step.target_state)
+            for step in ticket.process_step_ids
+            if step.deadline
+        ]
         self.assertEqual(
-            fields.Datetime.to_string(ticket.closed_date), "2026-11-28 23:12:00"
+            targets,
+            [
+                ("ack", self._at("22:50"), "met"),
+                ("escalate", self._at("23:10"), "met"),
+                ("update", self._at("22:59"), "met"),
+                ("resolve", self._at("22:35") + timedelta(hours=4), "met"),
+            ],
         )

@@ -1,0 +1,189 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, timedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import mail_new_test_user
+
+from .common import HelpdeskProcessCommon
+
+RECEIVED = datetime(2026, 10, 1, 8, 0)
+MEASURES = [
+    "__count",
+    "ack_rate:avg",
+    "update_rate:avg",
+    "resolve_rate:avg",
+    "ack_minutes_median:avg",
+    "ack_minutes_p90:avg",
+    "resolve_minutes_median:avg",
+    "resolve_minutes_p90:avg",
+    "breach_count:sum",
+    "breach_ack_count:sum",
+    "breach_update_count:sum",
+    "breach_resolve_count:sum",
+]
+
+
+def _at(minutes):
+    return RECEIVED + timedelta(minutes=minutes)
+
+
+@tagged("post_install", "-at_install")
+class TestProcessAnalysis(HelpdeskProcessCommon):
+    """Figures of the compliance analysis on a crafted set of tickets, against
+    percentages and percentiles worked out by hand (Priority: ACK 15 min, update
+    every 15 min, resolution 4 h; Standard: ACK 4 h, resolution 24 h; all 24/7)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        policy = cls.env["helpdesk.cos.policy"].search(
+            [("is_default", "=", True), ("company_id", "=", cls.env.company.id)]
+        )
+        policy.line_ids.write({"working_hours": False})
+        cls.other_agent = mail_new_test_user(
+            cls.env,
+            login="mindx_agent_2",
+            name="Pham Agent Two",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user_own",
+        )
+        cls.team.user_ids |= cls.other_agent
+        cls.ticket_a = cls._crafted("A", ack=10, updates=[22, 30], resolved=100)
+        cls.ticket_b = cls._crafted("B", ack=20, updates=[30, 50], resolved=300)
+        cls.ticket_c = cls._crafted("C", ack=5)
+        cls.ticket_d = cls._crafted("D", ack=15, resolved=240)
+        cls.ticket_e = cls._crafted("E")
+        cls._force_stage(cls.ticket_e, "cancelled")
+        cls.ticket_f = cls._crafted(
+            "F", users=1, ack=60, resolved=600, user=cls.other_agent
+        )
+        cls.ticket_f.received_date = _at(60 * 24 * 31)  # November
+        cls._breach(cls.ticket_b, "ack", cls.ticket_b.sla_ack_deadline)
+        cls._breach(cls.ticket_b, "resolve", cls.ticket_b.sla_resolve_deadline)
+        cls._breach(cls.ticket_c, "update", _at(5 + 15))
+        cls._breach(cls.ticket_c, "resolve", cls.ticket_c.sla_resolve_deadline)
+
+    @classmethod
+    def _crafted(cls, name, users=10, ack=None, updates=(), resolved=None, user=None):
+        """A ticket received on 1 Oct 08:00 whose steps happened `n` minutes later."""
+        ticket = cls._create_ticket(
+            name=f"Crafted {name}",
+            users_affected=users,
+            is_blocking=True,
+            received_date=RECEIVED,
+            user_id=(user or cls.agent).id,
+        )
+        steps = [("ack", ack)] + [("update", m) for m in updates]
+        steps.append(("resolve", resolved))
+        for step, minutes in steps:
+            if minutes is None:
+                continue
+            date_field = {"ack": "ack_date", "update": "last_update_date"}.get(
+                step, "resolution_date"
+            )
+            ticket.write({date_field: _at(minutes)})
+            cls.env["helpdesk.ticket.step"].create(
+                {"ticket_id": ticket.id, "step": step, "date": _at(minutes)}
+            )
+        return ticket
+
+    @classmethod
+    def _breach(cls, ticket, kind, deadline):
+        cls.env["helpdesk.sla.breach"].create(
+            {"ticket_id": ticket.id, "kind": kind, "deadline": deadline}
+        )
+
+    def _figures(self, groupby=(), user=None, domain=()):
+        analysis = self.env["helpdesk.process.analysis"].with_user(user or self.agent)
+        rows = analysis._read_group(
+            [("team_id", "=", self.team.id), *domain], groupby, MEASURES
+        )
+        names = [*groupby, *MEASURES]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def test_classes_as_crafted(self):
+        self.assertEqual(
+            (self.ticket_a | self.ticket_f).mapped("class_of_service"),
+            ["priority", "standard"],
+        )
+
+    def test_priority_figures_match_hand_computation(self):
+        (priority,) = (
+            row
+            for row in self._figures(["class_of_service"])
+            if row["class_of_service"] == "priority"
+        )
+        # five tickets; E was cancelled before its ACK: no deadline counted
+        self.assertEqual(priority["__count"], 5)
+        # ACK: A 10, C 5, D 15 (on the minute) on time; B 20 late -> 3 of 4
+        self.assertAlmostEqual(priority["ack_rate:avg"], 75.0)
+        # updates, per deadline: A's two on time, B's first on time and second
+        # late, C's flagged miss never answered -> 3 of 5 (not the tickets'
+        # average, 50 %)
+        self.assertAlmostEqual(priority["update_rate:avg"], 60.0)
+        # resolution: A and D in 4 h; B late; C never resolved -> 2 of 4
+        self.assertAlmostEqual(priority["resolve_rate:avg"], 50.0)
+        # time to ACK 5, 10, 15, 20: median 12.5; p90 = 15 + 0.7 * (20 - 15)
+        self.assertAlmostEqual(priority["ack_minutes_median:avg"], 12.5)
+        self.assertAlmostEqual(priority["ack_minutes_p90:avg"], 18.5)
+        # time to resolve 100, 240, 300: median 240; p90 = 240 + 0.8 * 60
+        self.assertAlmostEqual(priority["resolve_minutes_median:avg"], 240.0)
+        self.assertAlmostEqual(priority["resolve_minutes_p90:avg"], 288.0)
+        self.assertEqual(
+            (
+                priority["breach_count:sum"],
+                priority["breach_ack_count:sum"],
+                priority["breach_update_count:sum"],
+                priority["breach_resolve_count:sum"],
+            ),
+            (4, 1, 1, 2),
+        )
+
+    def test_per_agent_and_month(self):
+        by_agent = {row["user_id"]: row for row in self._figures(["user_id"])}
+        self.assertEqual(by_agent[self.other_agent]["__count"], 1)
+        self.assertAlmostEqual(by_agent[self.other_agent]["ack_rate:avg"], 100.0)
+        self.assertEqual(by_agent[self.agent]["__count"], 5)
+        by_month = {
+            row["received_date:month"].month: row["__count"]
+            for row in self._figures(["received_date:month"])
+        }
+        self.assertEqual(by_month, {10: 5, 11: 1})
+
+    def test_step_timeline_targets(self):
+        steps = self.ticket_b.process_step_ids
+        self.assertEqual(
+            [(s.step, s.deadline, s.target_state) for s in steps],
+            [
+                ("ack", _at(15), "missed"),
+                ("update", _at(20 + 15), "met"),
+                ("update", _at(30 + 15), "missed"),
+                ("resolve", _at(240), "missed"),
+            ],
+        )
+
+    def test_agents_read_only_their_tickets_and_outsiders_nothing(self):
+        own = self._figures(user=self.other_agent)
+        self.assertEqual(own[0]["__count"], 1, "an 'own tickets' agent: theirs")
+        analysis = self.env["helpdesk.process.analysis"]
+        with self.assertRaises(AccessError):
+            analysis.with_user(self.other_agent).browse(self.ticket_f.id).write({})
+        outsider = mail_new_test_user(
+            self.env, login="mindx_outsider", groups="base.group_user"
+        )
+        with self.assertRaises(AccessError):
+            analysis.with_user(outsider).search([])
+
+    def test_menu_under_reporting_for_agents_and_managers(self):
+        menu = self.env.ref("mindx_helpdesk_process.helpdesk_process_analysis_menu")
+        tickets_analysis = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_reporting_analysis"
+        )
+        Menu = self.env["ir.ui.menu"]
+        for user in (self.agent, self.other_agent, self.manager):
+            visible = Menu.with_user(user)._visible_menu_ids()
+            self.assertIn(menu.id, visible, user.name)
+        agent_menus = Menu.with_user(self.other_agent)._visible_menu_ids()
+        self.assertNotIn(tickets_analysis.id, agent_menus, "helpdesk_mgmt's stays")
