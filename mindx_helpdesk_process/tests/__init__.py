@@ -1,4 +1,5 @@
 from . import test_class_of_service
+from . import test_demo
 from . import test_i18n
 from . import test_incident_report
 from . import test_install
