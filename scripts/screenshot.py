@@ -2,10 +2,13 @@
 
 Usage: .venv/bin/python scripts/screenshot.py URL_PATH OUT.png [--login admin
 --password admin --db mindx_demo --base http://localhost:8069 --width 1440
---height 1000 --wait 4]
+--height 1000 --wait 4] [--click CSS_SELECTOR ...] [--step-wait 3]
 
 It logs in through JSON-RPC, hands the session cookie to Chromium over the DevTools
-protocol, opens the page, waits for the web client to settle and saves a PNG.
+protocol, opens the page, waits for the web client to settle, clicks each
+--click selector in turn (":text(Label)" at the end of a selector keeps the
+elements whose text contains Label, to reach a button by its label) and saves a
+PNG. scripts/screenshots.sh takes the README's set from the demo database.
 """
 
 import argparse
@@ -63,6 +66,27 @@ class Page:
                 return answer.get("result", {})
 
 
+CLICK_JS = """
+(() => {
+    const [css, text] = %s;
+    const found = [...document.querySelectorAll(css)].filter(
+        (el) => !text || el.textContent.includes(text)
+    );
+    if (!found.length) return false;
+    found[0].click();
+    return true;
+})()
+"""
+
+
+def click(page, selector):
+    css, _, text = selector.partition(":text(")
+    arguments = json.dumps([css, text[:-1] if text else ""])
+    result = page.call("Runtime.evaluate", expression=CLICK_JS % arguments)
+    if not result.get("result", {}).get("value"):
+        raise SystemExit(f"nothing to click for {selector!r}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("path")
@@ -74,6 +98,8 @@ def main():
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=1000)
     parser.add_argument("--wait", type=float, default=4)
+    parser.add_argument("--click", action="append", default=[])
+    parser.add_argument("--step-wait", type=float, default=3)
     args = parser.parse_args()
     session = login(args.base, args.db, args.login, args.password)
     port = 9222 + int(time.time()) % 500
@@ -110,6 +136,9 @@ def main():
             )
             page.call("Page.navigate", url=args.base + args.path)
             time.sleep(args.wait)
+            for selector in args.click:
+                click(page, selector)
+                time.sleep(args.step_wait)
             shot = page.call("Page.captureScreenshot", format="png")
             with open(args.out, "wb") as out:
                 out.write(base64.b64decode(shot["data"]))
