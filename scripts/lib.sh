@@ -74,6 +74,46 @@ addons_path() {
     echo "$ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$(venv_site_packages)/odoo/addons,$REPO_DIR"
 }
 
+# --- Chromium (browser tours) ------------------------------------------------------
+# Odoo's HttpCase tours need Chrome or Chromium; without one Odoo skips them. When
+# MINDX_REQUIRE_BROWSER=1 (scripts/test.sh) the tours fail instead, so make sure a
+# browser is there: install Chromium with apt-get when we are root, else say how.
+find_chromium() {
+    command -v chromium || command -v chromium-browser || command -v google-chrome \
+        || command -v google-chrome-stable
+}
+
+ensure_chromium() {
+    local browser log="$LOCAL/apt-chromium.log"
+    if browser="$(find_chromium)"; then
+        say "browser for the tours: $browser"
+        return 0
+    fi
+    local how="install Chromium (Debian: apt-get install chromium; Ubuntu: apt-get install chromium-browser, or Google Chrome)"
+    if [[ "${MINDX_REQUIRE_BROWSER:-}" != "1" ]]; then
+        say "no Chrome/Chromium found: the browser tours will be skipped ($how)"
+        return 0
+    fi
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        die "no Chrome/Chromium found, and the browser tours must run (MINDX_REQUIRE_BROWSER=1).
+  As root: $how.
+  Or run without them: MINDX_REQUIRE_BROWSER=0 ./scripts/test.sh (they are then skipped)."
+    fi
+    mkdir -p "$LOCAL"
+    say "installing Chromium with apt-get for the browser tours (a few minutes; log: ${log#"$REPO_DIR"/})"
+    {
+        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+    } >"$log" 2>&1 || {
+        tail -n 20 "$log" >&2
+        die "apt-get could not install chromium (log: $log).
+  Install a browser by hand: $how.
+  Or run without the tours: MINDX_REQUIRE_BROWSER=0 ./scripts/test.sh"
+    }
+    hash -r
+    browser="$(find_chromium)" || die "apt-get installed chromium but no chromium command was found (log: $log); $how"
+    say "browser for the tours: $browser"
+}
+
 # --- PostgreSQL --------------------------------------------------------------------
 # PG_HOST/PG_PORT/PG_USER/PG_PASSWORD are what Odoo is told; PG_STARTED_DIR is set when
 # this script started a private cluster (so only that one is stopped).

@@ -11,6 +11,10 @@ source "$(dirname "$0")/lib.sh"
 
 require_odoo_src
 ensure_venv
+# The browser tours (tests/test_tour.py) fail rather than skip without a browser;
+# MINDX_REQUIRE_BROWSER=0 lets them be skipped.
+export MINDX_REQUIRE_BROWSER="${MINDX_REQUIRE_BROWSER:-1}"
+ensure_chromium
 
 RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
 RUN_DIR="$LOCAL/test-runs/$RUN_ID"

@@ -32,6 +32,9 @@ class HelpdeskTicketMoveWizard(models.TransientModel):
     )
     is_manager = fields.Boolean(compute="_compute_is_manager")
 
+    # ticket_id: a real dependency, so that the form's first onchange computes it
+    # (a field with no dependency keeps the False the client starts with)
+    @api.depends("ticket_id")
     @api.depends_context("uid")
     def _compute_is_manager(self):
         is_manager = self.env["helpdesk.ticket"]._is_process_manager()

@@ -1,0 +1,181 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Browser tours (static/tests/tours/helpdesk_process_tour.esm.js), then the database.
+
+Each test checks afterwards what its tour must have done, so that a tour that
+silently did less fails here.
+
+Odoo skips browser tests when it finds no Chromium (or no websocket-client); with
+MINDX_REQUIRE_BROWSER=1 (scripts/test.sh), or in CI (`CI` set) unless
+MINDX_REQUIRE_BROWSER=0, they fail instead.
+"""
+
+import os
+import unittest
+
+from odoo import http
+from odoo.tests import common, tagged
+
+from ..models import process_rules
+from .common import HelpdeskProcessHttpCommon
+
+AGENT_TICKET = "Tour: LMS quiz page times out"
+MANAGER_TICKET = "Tour: forced move by a manager"
+TICKETS_URL = "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action"
+ALL_STEPS = list(process_rules.STEPS)
+
+
+def _browser_required():
+    """MINDX_REQUIRE_BROWSER=1/0 when set (scripts/test.sh sets 1), else CI."""
+    required = os.environ.get("MINDX_REQUIRE_BROWSER", "").strip()
+    if required:
+        return required == "1"
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@tagged("post_install", "-at_install")
+class TestProcessTours(HelpdeskProcessHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team.escalation_email = "dev-team-tests@mindx.example.com"
+        # Read the addons' manifests now, not in the browser's first parallel
+        # requests: CPython 3.11 may fail to parse them in several threads at once
+        # ("SystemError: AST constructor recursion depth mismatch", gh-106905).
+        cls.addon_statics = http.root.statics
+
+    def setUp(self):
+        super().setUp()
+        self._check_browser()
+
+    def _check_browser(self):
+        """Fail, rather than skip, when the browser tests cannot run in CI."""
+        try:
+            if common.websocket is None:
+                raise unittest.SkipTest("websocket-client is not installed")
+            common._find_executable()
+        except unittest.SkipTest as exc:
+            if _browser_required():
+                self.fail(
+                    f"Browser tours cannot run: {exc}. Install Chromium "
+                    "(Debian: apt-get install chromium; scripts/test.sh does it when "
+                    "run as root) and websocket-client (requirements.txt), or set "
+                    "MINDX_REQUIRE_BROWSER=0 to let them be skipped."
+                )
+            raise
+
+    def test_agent_tour(self):
+        """An agent creates a ticket, is refused a move, then does the 10 steps."""
+        self.start_tour(
+            TICKETS_URL,
+            "mindx_helpdesk_process_agent_tour",
+            login="mindx_agent",
+            timeout=300,
+        )
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", AGENT_TICKET)])
+        self.assertEqual(len(ticket), 1, "the tour created one ticket")
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertEqual(ticket.partner_id, self.customer)
+        self.assertEqual(ticket.users_affected, 16)
+        self.assertTrue(ticket.is_blocking)
+        self.assertEqual(ticket.class_of_service, "priority")
+        self.assertEqual(ticket.stage_id.process_role, "closed")
+        self.assertEqual(ticket.stage_id, self.stage_by_role["closed"])
+
+        # the 10 steps, in the process's order, each once and by the agent
+        logs = ticket.process_step_ids.sorted(lambda s: (s.date, s.id))
+        self.assertEqual(logs.mapped("step"), ALL_STEPS)
+        self.assertEqual(logs.user_id, self.agent)
+        for date_field, _kind in process_rules.STEPS.values():
+            self.assertTrue(ticket[date_field], f"{date_field} is set")
+        self.assertEqual(
+            ticket.assessment_note,
+            "16 coordinators blocked: quiz page times out. Check the DB pool.",
+        )
+        self.assertEqual(
+            ticket.root_cause, "Connection pool too small for the quiz peak."
+        )
+        self.assertEqual(
+            ticket.lessons_learned, "Watch the pool usage before exam weeks."
+        )
+
+        # the 4 customer emails: sent through the composer to the customer by email
+        customer_logs = logs.filtered(
+            lambda s: s.step in ("ack", "update", "resolve", "close")
+        )
+        emails = customer_logs.message_id
+        self.assertEqual(len(emails), 4)
+        for message in emails:
+            self.assertEqual(message.message_type, "comment")
+            self.assertFalse(message.subtype_id.internal)
+            self.assertIn(self.customer, message.partner_ids)
+            self.assertEqual(message.author_id, self.agent.partner_id)
+        notified = self.env["mail.notification"].search(
+            [
+                ("mail_message_id", "in", emails.ids),
+                ("res_partner_id", "=", self.customer.id),
+                ("notification_type", "=", "email"),
+            ]
+        )
+        self.assertEqual(notified.mail_message_id, emails, "each one emailed to her")
+        subjects = emails.sorted("id").mapped("subject")
+        for subject, expected in zip(
+            subjects,
+            [
+                "We have received your request",
+                "Update on your request",
+                "Resolved:",
+                "Closed:",
+            ],
+            strict=True,
+        ):
+            self.assertIn(ticket.number, subject)
+            self.assertIn(expected, subject)
+
+        # the escalation reached the Dev Team's address
+        escalation = logs.filtered(lambda s: s.step == "escalate").message_id
+        self.assertTrue(escalation)
+        dev_team = self.env["mail.message"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("subject", "ilike", "[ESCALATION]"),
+            ]
+        )
+        self.assertEqual(
+            dev_team.partner_ids.mapped("email"), ["dev-team-tests@mindx.example.com"]
+        )
+
+        # the refused kanban move changed nothing: no stage was skipped
+        tracked_stages = (
+            ticket.message_ids.tracking_value_ids.filtered(
+                lambda t: t.field_id.name == "stage_id"
+            )
+            .sorted("id")
+            .mapped("new_value_char")
+        )
+        self.assertEqual(
+            tracked_stages, ["In Progress", "Awaiting", "Resolved", "Done"]
+        )
+
+    def test_manager_tour(self):
+        """A manager forces a New ticket to Awaiting, then opens the analysis."""
+        ticket = self._create_ticket(name=MANAGER_TICKET, users_affected=3)
+        self.assertEqual(ticket.stage_id.process_role, "new")
+        self.assertFalse(ticket.process_step_ids)
+        self.start_tour(
+            f"{TICKETS_URL}/{ticket.id}",
+            "mindx_helpdesk_process_manager_tour",
+            login="mindx_manager",
+            timeout=180,
+        )
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.stage_id.process_role, "waiting")
+        self.assertFalse(ticket.process_step_ids, "a forced move logs no step")
+        notes = ticket.message_ids.filtered(
+            lambda m: "Forced move from New to Awaiting by Le Thi Manager" in m.body
+        )
+        self.assertEqual(len(notes), 1)
+        self.assertIn("Dev Team already on it from the customer", notes.body)
+        self.assertEqual(notes.author_id, self.manager.partner_id)
+        self.assertTrue(notes.subtype_id.internal, "an internal note")
