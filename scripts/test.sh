@@ -50,15 +50,14 @@ odoo_bin -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON" --stop-after-init \
     || { tail -n 40 "$RUN_DIR/install.log" >&2; die "installing $ADDON failed (log: $RUN_DIR/install.log)"; }
 
 # helpdesk_mgmt's own Python tests run too, on the database where our addon is
-# installed: they prove we do not break the module we extend. Its JS suite
-# (test_js.py) needs a browser and is left to the browser-test set-up.
+# installed: they prove we do not break the module we extend, its JS unit tests
+# (test_js.py, in Chromium) included.
 HELPDESK_MGMT_TESTS="$(venv_site_packages)/odoo/addons/helpdesk_mgmt/tests"
 say "pytest-odoo: the addon's tests, tests/ and helpdesk_mgmt's tests"
 status=0
 cd "$REPO_DIR"
 "$VENV/bin/python" -m pytest --odoo-config="$RUN_DIR/odoo.conf" --odoo-database="$DB" \
     --odoo-http --odoo-log-level=warn -p no:cacheprovider \
-    --ignore="$HELPDESK_MGMT_TESTS/test_js.py" \
     "$ADDON" tests "$HELPDESK_MGMT_TESTS" "$@" 2>&1 | tee "$RUN_DIR/pytest.log" || status=1
 pytest_summary="$(grep -E '^=+ .*(passed|failed|error|no tests ran).* =+$' "$RUN_DIR/pytest.log" | tail -n 1 || true)"
 
