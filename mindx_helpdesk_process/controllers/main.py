@@ -10,7 +10,7 @@ from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 
 
 class HelpdeskProcessTicketController(HelpdeskTicketController):
-    @http.route("/ticket/close", type="http", auth="user")
+    @http.route("/ticket/close", type="http", auth="user", methods=["POST"])
     def support_ticket_close(self, **kw):
         """The customer's "close" button: their confirmation, for their own ticket.
 
@@ -19,7 +19,9 @@ class HelpdeskProcessTicketController(HelpdeskTicketController):
         read as the logged-in user (record rules apply: another customer's ticket is
         a 404 and nothing changes), and the click counts as the customer's
         confirmation: the process then asks the agent for the closure email and the
-        summary instead of skipping them.
+        summary instead of skipping them. POST only, with the session's CSRF token
+        (the portal's button sends it): helpdesk_mgmt's GET let any link in an
+        email or on another site confirm a resolution in the customer's name.
         """
         try:
             ticket_id = int(kw.get("ticket_id") or 0)

@@ -23,6 +23,33 @@ DEFAULT_UPDATE_MINUTES = {
 }
 # users_affected above this is a typo, not an incident
 MAX_USERS_AFFECTED = 10_000_000
+# PostgreSQL's integer: a bigger value fails at the INSERT, before any constraint
+INT4_RANGE = range(-(2**31), 2**31)
+
+
+def check_whole_numbers(records, vals, fnames):
+    """Refuse, naming the field, integer values the database cannot take.
+
+    A string or a list over RPC, or a number beyond PostgreSQL's integer, would
+    otherwise fail with a traceback (or at the INSERT, before the model's
+    constraint could say what is wrong); in range, the constraints judge.
+    """
+    for fname in fnames:
+        if fname not in vals:
+            continue
+        value = vals[fname]
+        # False is an emptied field (0); 5.0 is 5; "5", [5], 5.5, inf are not numbers
+        whole = isinstance(value, bool | int) or (
+            isinstance(value, float) and value.is_integer()
+        )
+        if not (whole and int(value) in INT4_RANGE):
+            raise ValidationError(
+                records.env._(
+                    "'%(field)s' must be a whole number, not %(value)s.",
+                    field=records._fields[fname].get_description(records.env)["string"],
+                    value=repr(value)[:40],
+                )
+            )
 
 
 class HelpdeskCosPolicy(models.Model):
@@ -175,6 +202,7 @@ class HelpdeskCosPolicy(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_whole_numbers(self, vals, self._THRESHOLD_FIELDS)
             vals.setdefault("line_ids", self._default_line_commands())
         self._hand_over_default(
             [
@@ -186,6 +214,7 @@ class HelpdeskCosPolicy(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_whole_numbers(self, vals, self._THRESHOLD_FIELDS)
         removing = vals.get("is_default") is False or vals.get("active") is False
         if removing and not self.env.context.get("cos_default_handover"):
             self._check_default_kept()
@@ -203,6 +232,7 @@ class HelpdeskCosPolicy(models.Model):
     def _unlink_except_default(self):
         self._check_default_kept()
 
+    _THRESHOLD_FIELDS = ("priority_min_users", "expedite_min_users")
     _RECLASSIFY_FIELDS = {
         "is_default",
         "team_ids",

@@ -7,7 +7,11 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .helpdesk_cos_policy import CLASSES_OF_SERVICE, TICKET_PRIORITIES
+from .helpdesk_cos_policy import (
+    CLASSES_OF_SERVICE,
+    TICKET_PRIORITIES,
+    check_whole_numbers,
+)
 
 # Working intervals are read per calendar for windows of this many days.
 CLOCK_BUCKET_DAYS = 30
@@ -36,11 +40,19 @@ class WorkingClock:
             if remaining <= end - begin:
                 return (begin + remaining).astimezone(pytz.utc).replace(tzinfo=None)
             remaining -= end - begin
-        # beyond the window (a huge target): let the calendar plan it
-        return calendar.plan_hours(minutes / 60, start, compute_leaves=True)
+        # beyond the window (a huge target): let the calendar plan it; a calendar
+        # with (almost) no working time cannot, and the deadline is then counted
+        # around the clock, as _add_working_days does, rather than not at all
+        return calendar.plan_hours(
+            minutes / 60, start, compute_leaves=True
+        ) or start + timedelta(minutes=minutes)
 
     def _window(self, calendar, start):
         bucket = start.toordinal() // CLOCK_BUCKET_DAYS
+        if (calendar.id, bucket - 1) in self._intervals:
+            # the previous bucket's window still covers 90 days and more after
+            # `start` (longer targets fall back on plan_hours, as beyond any window)
+            bucket -= 1
         key = (calendar.id, bucket)
         if key not in self._intervals:
             window_start = datetime.fromordinal(bucket * CLOCK_BUCKET_DAYS)
@@ -58,6 +70,8 @@ SLA_TARGET_FIELDS = (
     "escalation_minutes",
     "resolve_minutes",
 )
+# 100 days: more is a typo (and beyond what resource.calendar plans in working time)
+MAX_SLA_MINUTES = 144_000
 
 
 class HelpdeskCosPolicyLine(models.Model):
@@ -127,11 +141,14 @@ class HelpdeskCosPolicyLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_whole_numbers(self, vals, SLA_TARGET_FIELDS)
         lines = super().create(vals_list)
         lines.policy_id._reclassify_open_tickets()
         return lines
 
     def write(self, vals):
+        check_whole_numbers(self, vals, SLA_TARGET_FIELDS)
         res = super().write(vals)
         if {
             "priority",
@@ -147,6 +164,7 @@ class HelpdeskCosPolicyLine(models.Model):
         "ack_minutes", "update_minutes", "escalation_minutes", "resolve_minutes"
     )
     def _check_sla_minutes(self):
+        max_minutes = f"{MAX_SLA_MINUTES:,}"  # not in the call: babel evals f-strings
         for line in self:
             for fname in SLA_TARGET_FIELDS:
                 if line[fname] <= 0:
@@ -159,6 +177,19 @@ class HelpdeskCosPolicyLine(models.Model):
                             target=line._fields[fname].get_description(self.env)[
                                 "string"
                             ],
+                        )
+                    )
+                if line[fname] > MAX_SLA_MINUTES:
+                    raise ValidationError(
+                        self.env._(
+                            "Policy %(policy)s, class %(cls)s: '%(target)s' cannot "
+                            "exceed %(max)s minutes (100 days).",
+                            policy=line.policy_id.display_name,
+                            cls=line.class_of_service,
+                            target=line._fields[fname].get_description(self.env)[
+                                "string"
+                            ],
+                            max=max_minutes,
                         )
                     )
 

@@ -29,6 +29,11 @@ CHECK_ICONS = {
     "todo": Markup('<i class="fa fa-circle-o text-muted" title="To do"/>'),
 }
 
+# Set by the process only, never written by clients (_check_process_vals).
+PROCESS_SET_FIELDS = frozenset(
+    [date_field for date_field, _kind in process_rules.STEPS.values()]
+    + ["class_of_service"]
+)
 SLA_DEADLINE_FIELDS = (
     "sla_ack_deadline",
     "sla_update_deadline",
@@ -101,11 +106,15 @@ class HelpdeskTicket(models.Model):
     cos_override_user_id = fields.Many2one(
         comodel_name="res.users", string="Overridden by", readonly=True, copy=False
     )
+    # compute_sudo: the class in words is the customer's to read (portal, emails)
+    # and the employee's who asked; the policy behind it is the helpdesk's
     cos_rationale = fields.Char(
-        string="Class rationale", compute="_compute_cos_rationale"
+        string="Class rationale", compute="_compute_cos_rationale", compute_sudo=True
     )
     cos_label = fields.Char(
-        string="Class of Service name", compute="_compute_cos_rationale"
+        string="Class of Service name",
+        compute="_compute_cos_rationale",
+        compute_sudo=True,
     )
     # Stars follow the class until an agent picks other stars by hand.
     priority = fields.Selection(
@@ -158,6 +167,7 @@ class HelpdeskTicket(models.Model):
         inverse_name="ticket_id",
         string="Process steps",
         readonly=True,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     process_next_step = fields.Selection(
         selection=process_rules.STEP_SELECTION,
@@ -167,6 +177,9 @@ class HelpdeskTicket(models.Model):
     process_checklist_html = fields.Html(
         string="Process checklist",
         compute="_compute_process_checklist_html",
+        # compute_sudo: whoever reads the ticket sees its checklist (the form of an
+        # employee's own request), not the step log behind it
+        compute_sudo=True,
         sanitize=False,
     )
     process_resolution_minutes = fields.Integer(
@@ -219,6 +232,8 @@ class HelpdeskTicket(models.Model):
     )
     next_update_due = fields.Datetime(
         compute="_compute_next_update_due",
+        # compute_sudo: promised to the customer; read from the policy's cadence
+        compute_sudo=True,
         help="When the customer expects the next update, from the class's update "
         "cadence.",
     )
@@ -285,9 +300,15 @@ class HelpdeskTicket(models.Model):
     sla_paused_minutes = fields.Integer(readonly=True, copy=False)
     sla_pause_start = fields.Datetime(readonly=True, copy=False)
     sla_breach_ids = fields.One2many(
-        comodel_name="helpdesk.sla.breach", inverse_name="ticket_id", readonly=True
+        comodel_name="helpdesk.sla.breach",
+        inverse_name="ticket_id",
+        readonly=True,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
-    sla_breach_count = fields.Integer(compute="_compute_sla_breach_count")
+    # compute_sudo: the count shows on the form of whoever reads the ticket
+    sla_breach_count = fields.Integer(
+        compute="_compute_sla_breach_count", compute_sudo=True
+    )
     # -- the customer by email --
     last_customer_message_date = fields.Datetime(
         string="Customer last wrote on", readonly=True, copy=False
@@ -417,6 +438,7 @@ class HelpdeskTicket(models.Model):
 
     @api.depends(
         "class_of_service",
+        "process_role",
         *(date_field for date_field, _kind in process_rules.STEPS.values()),
     )
     def _compute_process_next_step(self):
@@ -574,6 +596,7 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_process_vals(vals)
             self._stamp_cos_override(vals)
         tickets = super().create(vals_list)
         tickets._check_process_creation()
@@ -585,6 +608,7 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
+        self._check_process_vals(vals)
         self._stamp_cos_override(vals)
         if "stage_id" in vals:
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
@@ -646,6 +670,7 @@ class HelpdeskTicket(models.Model):
     def _process_open_composer(self, step):
         """Odoo's composer with the step's template; the step counts once sent."""
         self.ensure_one()
+        self._process_check_open()
         if not self.partner_id.email:
             raise UserError(
                 self.env._(
@@ -674,6 +699,7 @@ class HelpdeskTicket(models.Model):
 
     def _process_open_step_wizard(self, step):
         self.ensure_one()
+        self._process_check_open()
         return {
             "type": "ir.actions.act_window",
             "name": self._process_step_label(step),
@@ -682,6 +708,70 @@ class HelpdeskTicket(models.Model):
             "target": "new",
             "context": {"default_ticket_id": self.id, "default_step": step},
         }
+
+    def _process_check_open(self):
+        """No step on a cancelled ticket (spam, duplicate): no email, no log."""
+        if self.process_role == "cancelled":
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s is cancelled: its process steps are closed. A "
+                    "helpdesk manager can force it back to a working stage first.",
+                    ticket=self.display_name,
+                )
+            )
+
+    def _check_process_vals(self, vals):
+        """Refuse, in words, what RPC clients can send and the form cannot.
+
+        The step dates open the gates and the class sets the SLA: only the process
+        sets them (the step dialogs and emails, the classification), else a client
+        would pass a gate without doing the step or change the class without the
+        override's reason; code that must (data files, sudo) runs as superuser.
+        Values the ORM or PostgreSQL cannot store would fail with a traceback.
+        """
+        set_by_process = sorted(PROCESS_SET_FIELDS & set(vals))
+        if set_by_process and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "%(fields)s: set by the support process, not by hand. Use the "
+                    "step buttons; to change the class, set 'Class override' with "
+                    "a reason.",
+                    fields=", ".join(
+                        self._fields[fname].get_description(self.env)["string"]
+                        for fname in set_by_process
+                    ),
+                )
+            )
+        if "users_affected" in vals:
+            try:
+                count = int(vals["users_affected"] or 0)
+            except (TypeError, ValueError):
+                count = None
+            if count is None or abs(count) > MAX_USERS_AFFECTED:
+                raise ValidationError(
+                    self.env._(
+                        "'Users affected' must be a whole number between 1 and "
+                        "%(max)s, not %(value)r.",
+                        max=f"{MAX_USERS_AFFECTED:,}",
+                        value=vals["users_affected"],
+                    )
+                )
+        override = vals.get("cos_override")
+        if override and override not in dict(CLASSES_OF_SERVICE):
+            raise ValidationError(
+                self.env._(
+                    "'Class override' must be one of %(classes)s, not %(value)r.",
+                    classes=", ".join(code for code, _label in CLASSES_OF_SERVICE),
+                    value=override,
+                )
+            )
+        stage = vals.get("stage_id")
+        if "stage_id" in vals and not (isinstance(stage, int) and stage > 0):
+            raise ValidationError(
+                self.env._(
+                    "A ticket's stage must be a stage id, not %(value)r.", value=stage
+                )
+            )
 
     def _stamp_cos_override(self, vals):
         """Record who overrode the class: the user writing, not whoever flushes."""
@@ -805,6 +895,19 @@ class HelpdeskTicket(models.Model):
         The context may carry `process_move_reason` (reopen, cancel) and
         `process_force`, honoured only for a real helpdesk manager.
         """
+        for ticket in self.filtered(
+            lambda t: stage.company_id and stage.company_id != t.company_id
+        ):
+            # forced moves too: the ticket's own company could no longer read it
+            raise UserError(
+                self.env._(
+                    "Cannot move %(ticket)s to %(stage)s: that stage belongs to "
+                    "%(company)s, not to the ticket's company.",
+                    ticket=ticket.display_name,
+                    stage=stage.display_name,
+                    company=stage.company_id.display_name,
+                )
+            )
         if self.env.context.get("process_force"):
             if not self._is_process_manager():
                 raise UserError(
@@ -832,6 +935,14 @@ class HelpdeskTicket(models.Model):
         to_role = stage.process_role
         rule, missing = process_rules.missing_for_move(self, from_role, to_role)
         values = {"ticket": self.display_name, "stage": stage.display_name}
+        if stage.team_ids and self.team_id not in stage.team_ids:
+            # the form only offers the team's stages; RPC clients may send any id
+            return self.env._(
+                "Cannot move %(ticket)s to %(stage)s: that stage belongs to "
+                "%(teams)s, not to the ticket's team.",
+                **values,
+                teams=", ".join(stage.team_ids.mapped("display_name")),
+            )
         if rule is None:
             return self.env._(
                 "Cannot move %(ticket)s to %(stage)s: the process does not go from "
@@ -875,6 +986,9 @@ class HelpdeskTicket(models.Model):
 
     def _process_record_step(self, step, message=None):
         """Mark `step` done now, by the current user, and move on if a gate opens."""
+        # the caller may be anyone who can post on the ticket (message_post with
+        # the step's context): only who may change the ticket does its steps
+        self.check_access("write")
         now = fields.Datetime.now()
         date_field, kind = process_rules.STEPS[step]
         for ticket in self:
@@ -884,9 +998,12 @@ class HelpdeskTicket(models.Model):
             if kind == "customer":
                 values[process_rules.CUSTOMER_UPDATE_FIELD] = now
                 values["sla_update_missed"] = 0
-            ticket.write(values)
+            # sudo: the step dates are the process's to set (_check_process_vals)
+            ticket.sudo().write(values)
             ticket._sla_close_breaches(step)
-        self.env["helpdesk.ticket.step"].create(
+        # sudo: the step log is the process's record, not for users to write (the
+        # right to act on the tickets was checked above)
+        self.env["helpdesk.ticket.step"].sudo().create(
             [
                 {
                     "ticket_id": ticket.id,
@@ -938,6 +1055,8 @@ class HelpdeskTicket(models.Model):
     def _process_next_step_code(self):
         """The step the agent is expected to do next (highlighted in the header)."""
         self.ensure_one()
+        if self.process_role == "cancelled":
+            return False
         order = ["assess", "ack", "investigate"]
         if self.class_of_service != "standard" or self.escalation_date:
             order += ["escalate", "update"]
@@ -1427,7 +1546,11 @@ class HelpdeskTicket(models.Model):
             SQL("sla_at_risk_date <= %s AND sla_status = 'on_track'", now), batch_size
         )
         at_risk._sla_flag_at_risk()
-        remaining = self.search_count([("sla_next_deadline", "<=", now)], limit=1)
+        # more may be due only when the batch came back full; else no count (with
+        # LIMIT 1 and nothing due, PostgreSQL may read the whole table to say 0)
+        remaining = len(due) >= batch_size and self.search_count(
+            [("sla_next_deadline", "<=", now)], limit=1
+        )
         self.env["ir.cron"]._notify_progress(
             done=len(due) + len(at_risk), remaining=remaining
         )
@@ -1441,6 +1564,9 @@ class HelpdeskTicket(models.Model):
     def action_sla_recompute(self):
         """Server action for managers: recompute the deadlines of these tickets."""
         self._check_sla_manager()
+        # the action's records come from the client: only tickets the manager may
+        # change (their companies), as for the scan below
+        self.check_access("write")
         for fname in SLA_DEADLINE_FIELDS:
             self.env.add_to_compute(self._fields[fname], self)
         self.flush_recordset()
@@ -1463,7 +1589,9 @@ class HelpdeskTicket(models.Model):
                 limit,
             )
         )
-        return self.browse([row[0] for row in rows])
+        # the cron (superuser) scans every company; a manager's "Flag now" only the
+        # tickets they may change, not another company's they cannot even read
+        return self.browse([row[0] for row in rows])._filtered_access("write")
 
     def _sla_flag_breaches(self, now):
         """One breach per passed deadline (never twice), with note and activity."""
@@ -1485,8 +1613,7 @@ class HelpdeskTicket(models.Model):
             ]
         )
         self._sla_mark_flagged(to_create)
-        for breach in breaches:
-            breach.ticket_id._sla_announce_breach(breach)
+        self._sla_announce_breaches(breaches)
         self._sla_refresh_status(now)
         return breaches
 
@@ -1516,61 +1643,108 @@ class HelpdeskTicket(models.Model):
                 values[f"sla_{kind}_flagged"] = True
             ticket.write(values)
 
-    def _sla_announce_breach(self, breach):
+    def _sla_announce_breaches(self, breaches):
         """Internal note, activity for the assignee (else team leader), and for
-        Expedite an email to the team leader."""
-        self.ensure_one()
-        kind = breach._kind_label()
-        note = self.env._(
-            "SLA breached: %(kind)s was due at %(deadline)s.",
-            kind=kind,
-            deadline=format_datetime(self.env, breach.deadline, dt_format="short"),
-        )
-        self._process_log_note(note)
-        user = self.user_id or self.team_id.user_id
-        if user:
-            breach.activity_id = self.activity_schedule(
-                "mail.mail_activity_data_warning",
-                summary=self.env._("SLA breached: %(kind)s", kind=kind),
-                note=note,
-                user_id=user.id,
+        Expedite an email to the team leader, for each breach.
+
+        The scan flags up to a batch of tickets at a time: the notes are logged,
+        the activities and the emails created in one go, not one by one.
+        """
+        notes = {}  # ticket: its notes, one per breach
+        activities = []  # (breach, ticket, user, summary, note)
+        emails = []
+        for breach in breaches:
+            ticket = breach.ticket_id
+            kind = breach._kind_label()
+            note = self.env._(
+                "SLA breached: %(kind)s was due at %(deadline)s.",
+                kind=kind,
+                deadline=format_datetime(self.env, breach.deadline, dt_format="short"),
             )
-        leader = self.team_id.user_id
-        if self.class_of_service == "expedite" and leader.email:
+            notes.setdefault(ticket, []).append(note)
+            user = ticket.user_id or ticket.team_id.user_id
+            if user:
+                summary = self.env._("SLA breached: %(kind)s", kind=kind)
+                activities.append((breach, ticket, user, summary, note))
+            leader = ticket.team_id.user_id
+            if ticket.class_of_service == "expedite" and leader.email:
+                emails.append(
+                    {
+                        "subject": f"[{ticket.number}] {note}",
+                        "body_html": Markup("<p>{}</p><p>{}</p>").format(
+                            note, ticket.name
+                        ),
+                        "email_to": leader.email_formatted,
+                        "model": self._name,
+                        "res_id": ticket.id,
+                        "headers": str(
+                            {
+                                "Auto-Submitted": "auto-replied",
+                                "X-Auto-Response-Suppress": "All",
+                            }
+                        ),
+                    }
+                )
+        while notes:
+            # internal notes (comment + mt_note, as _process_log_note posts them),
+            # one INSERT per round: a ticket with two breaches gets two notes
+            self.browse([ticket.id for ticket in notes])._message_log_batch(
+                {ticket.id: texts.pop(0) for ticket, texts in notes.items()},
+                message_type="comment",
+            )
+            notes = {ticket: texts for ticket, texts in notes.items() if texts}
+        created = self._sla_schedule_activities(
+            "mail.mail_activity_data_warning",
+            [
+                (ticket, user, summary, note)
+                for _b, ticket, user, summary, note in activities
+            ],
+        )
+        for (breach, *_values), activity in zip(activities, created, strict=False):
+            breach.activity_id = activity
+        if emails:
             # sudo: the scan runs as whoever triggers it; creating the outgoing
             # notice to the team leader is the system's doing
-            self.env["mail.mail"].sudo().create(
+            self.env["mail.mail"].sudo().create(emails)
+
+    def _sla_schedule_activities(self, act_type_xmlid, items):
+        """activity_schedule() for (ticket, user, summary, note) items, each with its
+        own note, in one create (activity_schedule takes one note for all)."""
+        if not items or self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
+        activity_type = self.env.ref(act_type_xmlid)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        return self.env["mail.activity"].create(
+            [
                 {
-                    "subject": f"[{self.number}] {note}",
-                    "body_html": Markup("<p>{}</p><p>{}</p>").format(note, self.name),
-                    "email_to": leader.email_formatted,
-                    "model": self._name,
-                    "res_id": self.id,
-                    "headers": str(
-                        {
-                            "Auto-Submitted": "auto-replied",
-                            "X-Auto-Response-Suppress": "All",
-                        }
-                    ),
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
+                    "automated": True,
+                    "note": note,
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": ticket.id,
+                    "user_id": user.id,
                 }
-            )
+                for ticket, user, summary, note in items
+            ]
+        )
 
     def _sla_flag_at_risk(self):
+        items = []
         for ticket in self:
             user = ticket.user_id or ticket.team_id.user_id
             if user:
-                ticket.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=self.env._("SLA at risk"),
-                    note=self.env._(
-                        "Most of the time allowed is used: the next SLA deadline is "
-                        "%(deadline)s.",
-                        deadline=format_datetime(
-                            self.env, ticket.sla_next_deadline, dt_format="short"
-                        ),
+                note = self.env._(
+                    "Most of the time allowed is used: the next SLA deadline is "
+                    "%(deadline)s.",
+                    deadline=format_datetime(
+                        self.env, ticket.sla_next_deadline, dt_format="short"
                     ),
-                    user_id=user.id,
                 )
+                items.append((ticket, user, self.env._("SLA at risk"), note))
+        self._sla_schedule_activities("mail.mail_activity_data_todo", items)
         self.write({"sla_status": "at_risk"})
 
     def _sla_close_breaches(self, step):

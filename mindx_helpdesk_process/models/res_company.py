@@ -3,6 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# a year: longer is a typo (and a huge number overflows the date arithmetic)
+MAX_PROCESS_DAYS = 365
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -38,6 +41,21 @@ class ResCompany(models.Model):
                         "%(company)s: the reopen window cannot be negative and the "
                         "confirmation reminder needs at least one working day.",
                         company=company.display_name,
+                    )
+                )
+            if (
+                max(
+                    company.helpdesk_reopen_window_days,
+                    company.helpdesk_confirm_reminder_days,
+                )
+                > MAX_PROCESS_DAYS
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the reopen window and the confirmation reminder "
+                        "cannot exceed %(max)s days.",
+                        company=company.display_name,
+                        max=MAX_PROCESS_DAYS,
                     )
                 )
 

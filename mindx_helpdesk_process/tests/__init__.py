@@ -1,5 +1,7 @@
+from . import test_access
 from . import test_class_of_service
 from . import test_demo
+from . import test_hostile_input
 from . import test_i18n
 from . import test_incident_report
 from . import test_install
@@ -9,3 +11,4 @@ from . import test_process
 from . import test_process_analysis
 from . import test_sla
 from . import test_stage_roles
+from . import test_tour

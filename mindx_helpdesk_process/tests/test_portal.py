@@ -24,11 +24,37 @@ class TestPortalClose(HelpdeskProcessHttpCommon):
         cls.done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
 
     def _close_from_portal(self, ticket, login):
+        """Click the ticket page's close button: a POST with the page's CSRF token."""
         self.authenticate(login, login)
+        page = self.url_open("/my/tickets").text
+        marker = 'csrf_token: "'
+        start = page.index(marker) + len(marker)
         return self.url_open(
+            "/ticket/close",
+            data={
+                "ticket_id": ticket.id,
+                "stage_id": self.done.id,
+                "csrf_token": page[start : page.index('"', start)],
+            },
+            allow_redirects=False,
+        )
+
+    def test_close_is_a_post_with_the_token_on_the_page(self):
+        """A GET (a link in an email, an image on another site) changes nothing."""
+        ticket = self._force_stage(self._create_ticket(), "resolved")
+        ticket.sudo().resolution_date = "2026-11-28 23:05:00"
+        self.authenticate("ha_coordinator", "ha_coordinator")
+        response = self.url_open(
             f"/ticket/close?ticket_id={ticket.id}&stage_id={self.done.id}",
             allow_redirects=False,
         )
+        self.assertEqual(response.status_code, 405)
+        ticket.invalidate_recordset()
+        self.assertFalse(ticket.confirmation_date)
+        page = self.url_open(f"/my/ticket/{ticket.id}").text
+        form = page[page.index('action="/ticket/close"') - 200 :][:800]
+        self.assertIn('method="POST"', form)
+        self.assertIn('name="csrf_token"', form)
 
     def test_other_customers_ticket_refused(self):
         """The hole helpdesk_mgmt 18.0.1.19.5 has: any portal user closes any ticket."""

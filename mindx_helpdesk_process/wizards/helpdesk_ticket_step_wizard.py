@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.helpdesk_cos_policy import check_whole_numbers
+
 # Internal steps: the ticket fields each one asks for, and which are required.
 STEP_FIELDS = {
     "assess": {
@@ -87,6 +89,16 @@ class HelpdeskTicketStepWizard(models.TransientModel):
     incident_pattern = fields.Text(string="Pattern")
     kb_recommendation = fields.Text(string="Knowledge-base recommendation")
     follow_up_plan = fields.Text()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_whole_numbers(self, vals, ["users_affected"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_whole_numbers(self, vals, ["users_affected"])
+        return super().write(vals)
 
     @api.model
     def default_get(self, fields_list):
