@@ -748,11 +748,12 @@ class HelpdeskTicket(models.Model):
             except (TypeError, ValueError):
                 count = None
             if count is None or abs(count) > MAX_USERS_AFFECTED:
+                max_users = f"{MAX_USERS_AFFECTED:,}"  # babel evals f-strings in _()
                 raise ValidationError(
                     self.env._(
                         "'Users affected' must be a whole number between 1 and "
                         "%(max)s, not %(value)r.",
-                        max=f"{MAX_USERS_AFFECTED:,}",
+                        max=max_users,
                         value=vals["users_affected"],
                     )
                 )
