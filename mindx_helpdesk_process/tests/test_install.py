@@ -12,7 +12,7 @@ class TestInstall(HelpdeskProcessCommon):
             [("name", "=", "mindx_helpdesk_process")]
         )
         self.assertEqual(module.state, "installed")
-        self.assertEqual(module.latest_version, "18.0.1.0.0")
+        self.assertEqual(module.latest_version, "18.0.1.1.0")
 
     def _forget_roles(self):
         """Put stages back as they are right after the column is added: all default."""
