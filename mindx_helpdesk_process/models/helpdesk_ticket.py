@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -513,14 +514,19 @@ class HelpdeskTicket(models.Model):
                 ticket.resolution_date, ticket.confirmation_date
             )
 
-    @api.depends("sla_update_deadline", "cos_policy_id", "class_of_service")
+    @api.depends(
+        "sla_update_deadline", "cos_policy_id", "class_of_service", "process_role"
+    )
     def _compute_next_update_due(self):
         """The update the customer is promised: the SLA's, or (before the ACK) one
-        cadence from now, as the ACK being written will promise."""
+        cadence from now, as the ACK being written will promise; none once the
+        ticket is resolved, closed or cancelled (the updates are over)."""
         now = fields.Datetime.now()
         for ticket in self:
             line = ticket.cos_policy_id._line_for(ticket.class_of_service)
-            if ticket.sla_update_deadline or not line:
+            if ticket.process_role in ("resolved", "closed", "cancelled"):
+                ticket.next_update_due = False
+            elif ticket.sla_update_deadline or not line:
                 ticket.next_update_due = ticket.sla_update_deadline
             else:
                 ticket.next_update_due = line._sla_add(
@@ -834,6 +840,8 @@ class HelpdeskTicket(models.Model):
             [tuple(self.ids) or (0,)],
         )
         self.invalidate_recordset(["received_date"])
+        # and what counts from there (SLA deadlines, phases) is computed from it
+        self.modified(["received_date"])
 
     def _cos_rationale_text(self, labels):
         self.ensure_one()
@@ -1423,12 +1431,14 @@ class HelpdeskTicket(models.Model):
             return empty
         company = self.company_id or self.env.company
         role = self.stage_id.process_role or "new"
+        # a closed or cancelled ticket waits for no step: nothing is pending
+        stopped = role in ("closed", "cancelled")
         values = dict(empty)
         pending = []  # (deadline, start, target minutes, flagged)
         values["sla_ack_deadline"] = line._sla_add(
             self.received_date, line.ack_minutes, company, clock
         )
-        if not self.ack_date and role != "cancelled":
+        if not self.ack_date and not stopped:
             pending.append(
                 (
                     values["sla_ack_deadline"],
@@ -1449,10 +1459,7 @@ class HelpdeskTicket(models.Model):
             values["sla_escalation_deadline"] = line._sla_add(
                 self.investigation_date, line.escalation_minutes, company, clock
             )
-            if (
-                not (self.escalation_date or self.dev_response_date)
-                and role != "cancelled"
-            ):
+            if not (self.escalation_date or self.dev_response_date) and not stopped:
                 pending.append(
                     (
                         values["sla_escalation_deadline"],
@@ -1466,7 +1473,7 @@ class HelpdeskTicket(models.Model):
             values["sla_resolve_deadline"] = line._sla_add(
                 self.received_date, minutes, company, clock
             )
-            if not self.resolution_date and role != "cancelled":
+            if not self.resolution_date and not stopped:
                 pending.append(
                     (
                         values["sla_resolve_deadline"],
@@ -1581,18 +1588,52 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _sla_lock(self, condition, limit):
+        """Lock up to `limit` tickets matching `condition`; skip those busy.
+
+        SKIP LOCKED leaves the tickets an agent's transaction holds to the next
+        run. A ticket changed and committed since this transaction's snapshot
+        cannot be locked at all (REPEATABLE READ: serialization failure) and crons
+        are not retried, so the whole run would fail: then each ticket is locked
+        on its own and those that fail are left to the next run too.
+        """
         self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY id LIMIT %s "
-                "FOR NO KEY UPDATE SKIP LOCKED",
-                condition,
-                limit,
-            )
+        query = SQL(
+            "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY id LIMIT %s "
+            "FOR NO KEY UPDATE SKIP LOCKED",
+            condition,
+            limit,
         )
+        try:
+            rows = self._sla_lock_query(query)
+        except SerializationFailure:
+            rows = []
+            candidates = self.env.execute_query(
+                SQL(
+                    "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY id LIMIT %s",
+                    condition,
+                    limit,
+                )
+            )
+            for (ticket_id,) in candidates:
+                try:
+                    rows += self._sla_lock_query(
+                        SQL(
+                            "SELECT id FROM helpdesk_ticket WHERE id = %s "
+                            "FOR NO KEY UPDATE SKIP LOCKED",
+                            ticket_id,
+                        )
+                    )
+                except SerializationFailure:
+                    continue
         # the cron (superuser) scans every company; a manager's "Flag now" only the
         # tickets they may change, not another company's they cannot even read
         return self.browse([row[0] for row in rows])._filtered_access("write")
+
+    def _sla_lock_query(self, query):
+        """Run a locking query in a savepoint: its failure leaves the run usable."""
+        with self.env.cr.savepoint(flush=False):
+            self.env.cr.execute(query, log_exceptions=False)
+            return self.env.cr.fetchall()
 
     def _sla_flag_breaches(self, now):
         """One breach per passed deadline (never twice), with note and activity."""

@@ -316,3 +316,11 @@ class TestSla(HelpdeskProcessCommon):
         large_queries = scan_queries()
         self.assertEqual(len(large.sla_breach_ids), 5)
         self.assertEqual(large_queries, small_queries)
+
+    def test_next_update_promised_only_while_the_ticket_is_worked_on(self):
+        """The portal's "next update by" disappears once the fix is announced."""
+        with freeze_time(MONDAY_9):
+            ticket = self._ticket("priority")
+            self.assertEqual(ticket.next_update_due, at(0, "09:15"))
+            self._force_stage(ticket, "resolved")
+            self.assertFalse(ticket.next_update_due)
