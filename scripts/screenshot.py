@@ -100,6 +100,8 @@ def main():
     parser.add_argument("--wait", type=float, default=4)
     parser.add_argument("--click", action="append", default=[])
     parser.add_argument("--step-wait", type=float, default=3)
+    # the web client shows times in the browser's zone: the demo team's
+    parser.add_argument("--tz", default="Asia/Ho_Chi_Minh")
     args = parser.parse_args()
     session = login(args.base, args.db, args.login, args.password)
     port = 9222 + int(time.time()) % 500
@@ -126,6 +128,7 @@ def main():
         try:
             page = Page(devtools_socket(port))
             page.call("Network.enable")
+            page.call("Emulation.setTimezoneOverride", timezoneId=args.tz)
             host = args.base.split("//")[1].split(":")[0]
             page.call(
                 "Network.setCookie",
