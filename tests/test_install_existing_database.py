@@ -5,16 +5,9 @@ server (named after the test database, so parallel runs never collide), the way 
 admin adds the addon to a helpdesk that has been in use for a while.
 """
 
-import subprocess
-import sys
-import uuid
-
 import pytest
 
-import odoo
-from odoo.sql_db import db_connect
-
-ADDON = "mindx_helpdesk_process"
+from ._system import ADDON, drop_database, new_db_name, odoo_bin, sql
 
 # Run inside `odoo-bin shell` before installing: tickets in every stage, including one
 # an admin created, and an admin stage that closes tickets.
@@ -66,68 +59,45 @@ print("STATE", module.state)
 """
 
 
-def _odoo(db, *args, script=None):
-    """odoo-bin on `db` with the run's config; `script` runs in `odoo-bin shell`."""
-    cmd = [sys.executable, odoo.tools.config["root_path"] + "/../odoo-bin"]
-    if script is not None:
-        cmd += ["shell", "--no-http"]
-    cmd += ["-c", odoo.tools.config.rcfile, "-d", db, "--log-level=warn"]
-    cmd += list(args)
-    result = subprocess.run(
-        cmd, input=script, capture_output=True, text=True, timeout=600, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert " ERROR " not in result.stderr, result.stderr
-    return result.stdout
-
-
-def _sql(db, query):
-    with db_connect(db).cursor() as cr:
-        cr.execute(query)
-        return cr.fetchall()
-
-
 @pytest.fixture
 def second_database():
-    name = "{}_sys_{}".format(odoo.tools.config["db_name"], uuid.uuid4().hex[:6])
+    name = new_db_name("sys")
     yield name
-    with db_connect("postgres").cursor() as cr:
-        cr._cnx.autocommit = True
-        cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_database(name)
 
 
 def test_install_on_used_helpdesk_then_uninstall(second_database):
     db = second_database
-    _odoo(db, "-i", "helpdesk_mgmt", "--stop-after-init")
-    seeded = _odoo(db, script=SEED_EXISTING)
+    odoo_bin(db, "-i", "helpdesk_mgmt", "--stop-after-init")
+    seeded = odoo_bin(db, script=SEED_EXISTING)
     count_before = int(seeded.split("SEEDED")[1].split()[0])
     assert count_before >= 7
 
-    _odoo(db, "-i", ADDON, "--stop-after-init")
-    checked = _odoo(db, script=CHECK_INSTALLED)
+    odoo_bin(db, "-i", ADDON, "--stop-after-init")
+    checked = odoo_bin(db, script=CHECK_INSTALLED)
     assert f"TICKETS {count_before}" in checked
 
-    uninstalled = _odoo(db, script=UNINSTALL)
+    uninstalled = odoo_bin(db, script=UNINSTALL)
     assert "STATE uninstalled" in uninstalled
-    columns = _sql(
+    columns = sql(
         db,
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_name = 'helpdesk_ticket_stage' AND column_name = 'process_role'",
     )
     assert columns == []
     # the Resolved stage holds a ticket: it stays, as an ordinary stage
-    stages = _sql(
+    stages = sql(
         db,
         "SELECT s.name->>'en_US', count(t.id) FROM helpdesk_ticket_stage s "
         "LEFT JOIN helpdesk_ticket t ON t.stage_id = s.id "
         "WHERE s.name->>'en_US' = 'Resolved' GROUP BY 1",
     )
     assert stages == [("Resolved", 1)]
-    remaining = _sql(
+    remaining = sql(
         db, "SELECT count(*) FROM helpdesk_ticket WHERE name LIKE 'Before install%'"
     )
     assert remaining[0][0] == count_before
-    leftovers = _sql(
+    leftovers = sql(
         db, f"SELECT model, name FROM ir_model_data WHERE module = '{ADDON}'"
     )
     assert leftovers == []

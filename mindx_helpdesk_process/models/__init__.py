@@ -8,3 +8,4 @@ from . import helpdesk_ticket_stage
 from . import mail_thread
 from . import res_company
 from . import res_config_settings
+from . import res_partner

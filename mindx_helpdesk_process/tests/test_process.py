@@ -201,6 +201,17 @@ class TestProcessGates(HelpdeskProcessCommon):
         self.assertIn("Solved by phone with the coordinator", note.body)
         self.assertEqual(note.author_id, self.manager.partner_id)
 
+    def test_forced_move_outside_the_dialog_is_logged_too(self):
+        """An import or an RPC client forcing a move leaves the same trace."""
+        ticket = self._create_ticket()
+        ticket.with_user(self.manager).with_context(
+            process_force=True, process_move_reason="Duplicate of LMS-00003"
+        ).write({"stage_id": self.stage_by_role["cancelled"].id})
+        note = ticket.message_ids[0]
+        self.assertIn("Forced move from New to", note.body)
+        self.assertIn("Duplicate of LMS-00003", note.body)
+        self.assertEqual(note.author_id, self.manager.partner_id)
+
 
 @tagged("post_install", "-at_install")
 class TestProcessSteps(HelpdeskProcessCommon):

@@ -51,20 +51,18 @@ class HelpdeskTicketMoveWizard(models.TransientModel):
         ticket.with_context(process_move_reason=reason, process_force=self.force).write(
             {"stage_id": self.stage_id.id}
         )
-        ticket.message_post(
-            body=Markup("<p><b>{}</b></p><p>{}</p>").format(
-                self.env._(
-                    "%(how)s from %(old)s to %(new)s by %(user)s",
-                    how=self.env._("Forced move")
-                    if self.force
-                    else self.env._("Moved"),
-                    old=old_stage.display_name,
-                    new=self.stage_id.display_name,
-                    user=self.env.user.name,
+        if not self.force:  # a forced move is logged by the ticket itself
+            ticket.message_post(
+                body=Markup("<p><b>{}</b></p><p>{}</p>").format(
+                    self.env._(
+                        "Moved from %(old)s to %(new)s by %(user)s",
+                        old=old_stage.display_name,
+                        new=self.stage_id.display_name,
+                        user=self.env.user.name,
+                    ),
+                    reason,
                 ),
-                reason,
-            ),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
         return {"type": "ir.actions.act_window_close"}

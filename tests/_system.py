@@ -1,0 +1,249 @@
+"""What the system tests share: odoo-bin in subprocesses, databases of their own.
+
+System tests drive real odoo-bin processes (install, shell, HTTP server) and real
+transactions. They cannot use the test database for that: pytest-odoo runs every
+test inside one of its transactions, never committed, so anything another process
+or another transaction must see needs a database of its own.
+
+Every database made here is named after the test database plus a random suffix and
+every server listens on a port the OS reported free, so that two runs at once never
+collide; every database is dropped at the end (of the test, or of the session for
+the shared ones).
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+import odoo
+from odoo.sql_db import close_db, db_connect
+
+ADDON = "mindx_helpdesk_process"
+ODOO_BIN = os.path.join(odoo.tools.config["root_path"], os.pardir, "odoo-bin")
+
+
+def odoo_bin(db, *args, script=None, timeout=600):
+    """odoo-bin on `db` with the run's config; `script` runs in `odoo-bin shell`.
+
+    Fails on a non-zero exit or an ERROR line: both mean the admin would have seen
+    the command fail.
+    """
+    cmd = [sys.executable, ODOO_BIN]
+    if script is not None:
+        cmd += ["shell", "--no-http"]
+    cmd += ["-c", odoo.tools.config.rcfile, "-d", db, "--log-level=warn"]
+    cmd += list(args)
+    result = subprocess.run(
+        cmd, input=script, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " ERROR " not in result.stderr, result.stderr
+    return result.stdout
+
+
+def shell_json(db, script, tag="RESULT"):
+    """Run `script` in `odoo-bin shell` and decode the JSON it printed after `tag`."""
+    out = odoo_bin(db, script=script)
+    lines = [line for line in out.splitlines() if line.startswith(tag + " ")]
+    assert lines, out
+    return json.loads(lines[-1][len(tag) + 1 :])
+
+
+def sql(db, query, params=None):
+    with db_connect(db).cursor() as cr:
+        cr.execute(query, params)
+        return cr.fetchall()
+
+
+def new_db_name(tag):
+    return "{}_{}_{}".format(odoo.tools.config["db_name"], tag, uuid.uuid4().hex[:6])
+
+
+def drop_database(name):
+    """Drop a database of ours, whoever is still connected, and its filestore."""
+    odoo.modules.registry.Registry.delete(name)
+    close_db(name)
+    with db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True
+        cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    shutil.rmtree(odoo.tools.config.filestore(name), ignore_errors=True)
+
+
+def copy_database(template, name):
+    """A copy of `template` (nobody may be connected to it), filestore included."""
+    with db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True
+        cr.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    source = odoo.tools.config.filestore(template)
+    if os.path.isdir(source):
+        shutil.copytree(source, odoo.tools.config.filestore(name))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _session_database(request, key, build):
+    """A database built once per pytest session by `build(name)`, dropped at its end.
+
+    Installing Odoo's base modules takes most of a system test's time; the tests
+    that only need "a committed database with X installed" share one.
+    """
+    cache = request.config.stash.setdefault(_SESSION_DATABASES, {})
+    if key not in cache:
+        name = new_db_name(key)
+        request.config.add_cleanup(lambda: drop_database(name))
+        build(name)
+        cache[key] = name
+    return cache[key]
+
+
+_SESSION_DATABASES = pytest.StashKey[dict]()
+
+
+def helpdesk_template(request):
+    """helpdesk_mgmt without demo data: a helpdesk before our addon arrives.
+
+    Only ever copied (CREATE DATABASE ... TEMPLATE), never connected to after its
+    install, so that copies can be made at any time.
+    """
+    return _session_database(
+        request,
+        "hdtpl",
+        lambda name: odoo_bin(
+            name, "-i", "helpdesk_mgmt", "--without-demo=all", "--stop-after-init"
+        ),
+    )
+
+
+# The cast of the shared database with the addon: an agent and a manager of the
+# support team (with passwords, for RPC), the customer, and a second team with a
+# stage of its own.
+SETUP_ADDON_DATABASE = """
+import json
+from odoo import Command
+Users = env["res.users"].with_context(no_reset_password=True)
+def user(login, group):
+    return Users.create({
+        "name": login.replace("_", " ").title(), "login": login,
+        "password": login + "-Secret-2026", "email": login + "@mindx.example.com",
+        "groups_id": [Command.set([env.ref("base.group_user").id, env.ref(group).id])],
+    })
+agent = user("sys_agent", "helpdesk_mgmt.group_helpdesk_user")
+manager = user("sys_manager", "helpdesk_mgmt.group_helpdesk_manager")
+customer = env["res.partner"].create(
+    {"name": "Nguyen Thi Ha", "email": "ha.nguyen@customer.example.com"})
+team = env["helpdesk.ticket.team"].create({
+    "name": "LMS Support", "user_id": manager.id,
+    "user_ids": [Command.set([agent.id, manager.id])],
+    "escalation_email": "dev-team@mindx.example.com",
+})
+other_team = env["helpdesk.ticket.team"].create({"name": "Sales desk"})
+other_stage = env["helpdesk.ticket.stage"].create({
+    "name": "Sales triage", "sequence": 2, "team_ids": [Command.set(other_team.ids)],
+})
+Stage = env["helpdesk.ticket.stage"]
+stages = {role: Stage.search([("process_role", "=", role), ("team_ids", "=", False)],
+                             limit=1).id
+          for role in ("new", "in_progress", "waiting", "resolved", "closed",
+                       "cancelled")}
+env.cr.commit()
+print("RESULT " + json.dumps({
+    "agent": agent.id, "manager": manager.id, "customer": customer.id,
+    "team": team.id, "other_team": other_team.id, "other_stage": other_stage.id,
+    "other_stage_role": other_stage.process_role, "stages": stages,
+}))
+"""
+
+
+def addon_database(request):
+    """A committed database with the addon installed (no demo data) and its cast.
+
+    Returns (name, ids of the cast). Shared by the session's system tests: each
+    test makes the tickets it works on and looks at those only.
+    """
+    cache = request.config.stash.setdefault(_SESSION_DATABASES, {})
+
+    def build(name):
+        copy_database(helpdesk_template(request), name)
+        odoo_bin(name, "-i", ADDON, "--without-demo=all", "--stop-after-init")
+        cache["addon_cast"] = shell_json(name, SETUP_ADDON_DATABASE)
+
+    name = _session_database(request, "sysdb", build)
+    return name, cache["addon_cast"]
+
+
+class OdooServer:
+    """`odoo-bin` serving HTTP on `db` (the README's run path), crons off.
+
+    Started on free ports; ready once /web/login answers; stopped by its own pid.
+    The log goes to a file, read by the tests (e.g. no ERROR line).
+    """
+
+    def __init__(self, db, log_dir):
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.logfile = os.path.join(log_dir, f"odoo-{self.port}.log")
+        self.process = None
+
+    def start(self, timeout=120):
+        cmd = [
+            sys.executable,
+            ODOO_BIN,
+            "-c",
+            odoo.tools.config.rcfile,
+            "-d",
+            self.db,
+            "--db-filter",
+            f"^{self.db}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={self.port}",
+            f"--gevent-port={free_port()}",
+            "--max-cron-threads=0",
+            "--workers=0",
+            "--log-level=warn",
+            f"--logfile={self.logfile}",
+        ]
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log()
+            try:
+                with urllib.request.urlopen(
+                    f"{self.url}/web/login", timeout=10
+                ) as resp:
+                    if resp.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        raise AssertionError(f"odoo-bin did not answer in {timeout}s:\n{self.log()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self):
+        if not os.path.exists(self.logfile):
+            return ""
+        with open(self.logfile, encoding="utf-8") as log:
+            return log.read()
