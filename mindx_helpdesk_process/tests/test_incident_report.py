@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import HelpdeskProcessCommon
+from .common import HelpdeskProcessCommon, HelpdeskProcessHttpCommon
 from .seed_00003 import CONFIRMATION, TITLE, Replay00003
 
 REPORT = "mindx_helpdesk_process.report_helpdesk_incident"
@@ -203,11 +203,17 @@ class TestIncidentReportEdges(IncidentReportCase):
         with self.assertRaises(AccessError):
             self._render(ticket, user=self.portal_user)
 
+
+@tagged("post_install", "-at_install")
+class TestIncidentReportPdf(HelpdeskProcessHttpCommon):
     @skipIf(
         _wkhtmltopdf_missing(),
         "wkhtmltopdf is not installed (apt-get install wkhtmltopdf)",
     )
     def test_pdf(self):
+        """wkhtmltopdf fetches the report's assets from the server: an HttpCase,
+        whose server may use the test's transaction (a TransactionCase hangs under
+        odoo-bin --test-enable, the server waiting for the test's cursor)."""
         ticket = self._create_ticket()
         # Odoo's tests render HTML instead of PDF unless told otherwise
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
