@@ -1,0 +1,12 @@
+# Shortcuts for the scripts (they need ODOO_SRC: see README.md, "Set-up").
+.PHONY: run test bench
+
+run:
+	./scripts/run.sh
+
+test:
+	./scripts/test.sh
+
+# BENCH_ARGS go to scripts/bench.py, e.g. make bench BENCH_ARGS=--quick
+bench:
+	./scripts/bench.sh $(BENCH_ARGS)

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The benchmark of issue #8 (README: "Benchmark"): breach scan scaling, ticket
+# creation overhead, finding breached tickets, inbound email throughput and the cost
+# of a gated stage move, against helpdesk_mgmt alone and OCA's helpdesk_mgmt_sla.
+#
+# 1. bootstrap (.venv, PostgreSQL: PG* variables or a private throw-away cluster in
+#    .local/bench-runs/<run>/pg), plus requirements-bench.txt (helpdesk_mgmt_sla,
+#    installed with --no-deps: helpdesk_mgmt keeps the version of requirements.txt);
+# 2. scripts/bench.py installs its own databases with odoo-bin, fills them through the
+#    ORM, measures, prints one table and writes it as JSON under .local/bench/.
+# Arguments go to bench.py (e.g. --quick for small sizes; --help).
+source "$(dirname "$0")/lib.sh"
+
+require_odoo_src
+ensure_venv
+
+# --- benchmark-only packages -------------------------------------------------------
+ensure_bench_packages() {
+    local reqs="$REPO_DIR/requirements-bench.txt" log="$LOCAL/pip-bench.log" missing
+    missing="$("$VENV/bin/python" - "$reqs" <<'PY'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if not line:
+        continue
+    name, _, pinned = line.partition("==")
+    try:
+        if version(name) != pinned:
+            print(line)
+    except PackageNotFoundError:
+        print(line)
+PY
+)"
+    [[ -z "$missing" ]] && return 0
+    say "installing the benchmark's packages into .venv: $missing (log: ${log#"$REPO_DIR"/})"
+    local before after
+    before="$("$VENV/bin/python" -c 'from importlib.metadata import version; print(version("odoo-addon-helpdesk_mgmt"))')"
+    "$VENV/bin/python" -m pip --disable-pip-version-check install --no-deps -r "$reqs" >"$log" 2>&1 \
+        || { tail -n 20 "$log" >&2; die "pip install -r requirements-bench.txt failed (log: $log)"; }
+    after="$("$VENV/bin/python" -c 'from importlib.metadata import version; print(version("odoo-addon-helpdesk_mgmt"))')"
+    [[ "$before" == "$after" ]] || die "installing requirements-bench.txt changed helpdesk_mgmt ($before -> $after)"
+    "$VENV/bin/python" -m pip --disable-pip-version-check check >>"$log" 2>&1 \
+        || say "pip check reports problems (see $log)"
+}
+ensure_bench_packages
+
+RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
+RUN_DIR="$LOCAL/bench-runs/$RUN_ID"
+mkdir -p "$RUN_DIR" "$LOCAL/bench"
+DB_PREFIX="bench_$RUN_ID"
+
+cleanup() {
+    if [[ -n "$PG_STARTED_DIR" ]]; then
+        pg_private_stop
+        rm -rf "$RUN_DIR/pg"
+    elif [[ -f "$RUN_DIR/odoo.conf" ]]; then
+        local suffix
+        for suffix in mgmt sla mindx; do drop_db "$RUN_DIR/odoo.conf" "${DB_PREFIX}_$suffix"; done
+    fi
+    rm -rf "$RUN_DIR/data"
+    # keep the logs of a failed run, drop a good one (its results are in .local/bench/)
+    [[ "${status:-1}" -eq 0 ]] && rm -rf "$RUN_DIR"
+    return 0
+}
+trap cleanup EXIT
+
+# A throw-away cluster per run (fsync off, like the tests'): nothing is kept.
+ensure_pg "$RUN_DIR/pg" throwaway
+write_config "$RUN_DIR/odoo.conf" "$RUN_DIR/data" "http_interface = 127.0.0.1" \
+    "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0" \
+    "list_db = False"
+
+say "benchmark run $RUN_ID (databases ${DB_PREFIX}_*; logs in ${RUN_DIR#"$REPO_DIR"/})"
+status=0
+cd "$REPO_DIR"
+"$VENV/bin/python" "$REPO_DIR/scripts/bench.py" --config "$RUN_DIR/odoo.conf" \
+    --odoo-bin "$ODOO_SRC/odoo-bin" --db-prefix "$DB_PREFIX" --log-dir "$RUN_DIR" \
+    --out-dir "$LOCAL/bench" "$@" || status=$?
+exit "$status"
