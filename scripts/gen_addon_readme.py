@@ -34,7 +34,12 @@ def md_to_rst(markdown, depth):
     lines = []
     for line in markdown.strip().splitlines():
         heading = re.match(r"^(#+)\s+(.*)$", line)
-        if heading:
+        # a picture on its own line, as readme/ fragments reference them (from the
+        # readme folder): README.rst sees it from the addon's root
+        image = re.match(r"^!\[([^\]]*)\]\(\.\./([^)]+)\)$", line.strip())
+        if image:
+            lines += [f".. image:: {image.group(2)}", f"   :alt: {image.group(1)}"]
+        elif heading:
             title = md_inline_to_rst(heading.group(2))
             char = HEADING_CHARS[min(len(heading.group(1)) - 1 + depth, 4) or 1]
             lines += [title, char * len(title)]
@@ -98,10 +103,12 @@ def build_html(rst):
             "embed_stylesheet": False,
         },
     )
+    # index.html is in static/description, next to the pictures
+    body = parts["html_body"].replace('src="static/description/', 'src="')
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8" />\n'
         f"<title>{parts['title']}</title>\n</head>\n<body>\n"
-        f"{parts['html_body']}</body>\n</html>\n"
+        f"{body}</body>\n</html>\n"
     )
 
 
