@@ -28,6 +28,7 @@
         "wizards/helpdesk_ticket_move_wizard_views.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_notification_templates.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
         "data/install_data.xml",

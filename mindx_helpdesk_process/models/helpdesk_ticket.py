@@ -1839,21 +1839,58 @@ class HelpdeskTicket(models.Model):
         activity_type = self.env.ref(act_type_xmlid)
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        return self.env["mail.activity"].create(
-            [
-                {
-                    "activity_type_id": activity_type.id,
-                    "summary": summary,
-                    "automated": True,
-                    "note": note,
-                    "date_deadline": today,
-                    "res_model_id": model_id,
-                    "res_id": ticket.id,
-                    "user_id": user.id,
-                }
-                for ticket, user, summary, note in items
-            ]
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "activity_type_id": activity_type.id,
+                        "summary": summary,
+                        "automated": True,
+                        "note": note,
+                        "date_deadline": today,
+                        "res_model_id": model_id,
+                        "res_id": ticket.id,
+                        "user_id": user.id,
+                    }
+                    for ticket, user, summary, note in items
+                ]
+            )
         )
+        activities = activities.with_env(self.env)
+        self._sla_notify_assignees(activities)
+        return activities
+
+    def _sla_notify_assignees(self, activities):
+        """Tell each assignee of their new activities, one message per person.
+
+        Odoo notifies every new activity on its own (a message, and an email for
+        most users, ~9 queries each): a scan flagging 500 tickets of one team
+        leader sent them 500 emails and spent 4,500 of its 4,600 queries on it.
+        A single activity keeps Odoo's own notice; several become one digest.
+        """
+        for user, assigned in activities.grouped("user_id").items():
+            if user == self.env.user:
+                continue  # as Odoo: no notice for what one assigns oneself
+            # sudo: the notice is the system's, whoever runs the scan
+            if len(assigned) == 1:
+                assigned.sudo().action_notify()
+                continue
+            assigned = assigned.with_context(lang=user.lang or self.env.lang)
+            body = self.env["ir.qweb"]._render(
+                "mindx_helpdesk_process.message_sla_activities_assigned",
+                {"activities": assigned, "base_url": self.browse().get_base_url()},
+                minimal_qcontext=True,
+            )
+            self.env["mail.thread"].sudo().with_context(lang=user.lang).message_notify(
+                partner_ids=user.partner_id.ids,
+                body=body,
+                subject=assigned.env._(
+                    "%(count)s SLA activities assigned to you", count=len(assigned)
+                ),
+                email_layout_xmlid="mail.mail_notification_layout",
+            )
 
     def _sla_flag_at_risk(self):
         items = []

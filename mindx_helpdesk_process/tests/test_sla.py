@@ -188,6 +188,81 @@ class TestSla(HelpdeskProcessCommon):
         self.assertEqual(assigned.sla_breach_ids.activity_id.user_id, self.agent)
         self.assertEqual(unassigned.sla_breach_ids.activity_id.user_id, self.manager)
 
+    def _assigned_notices(self, user):
+        return self.env["mail.message"].search(
+            [
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", user.partner_id.ids),
+                ("subject", "ilike", "SLA"),
+            ]
+        )
+
+    def test_assignee_told_once_per_scan(self):
+        mine = self.env["helpdesk.ticket"]
+        for _i in range(3):
+            mine |= self._ticket("priority", user_id=self.agent.id)
+        leaders = self._ticket("priority")
+        leaders.user_id = False
+        self._scan(at(0, "09:15"))
+        # three breaches for the agent: one digest naming the three tickets
+        digest = self._assigned_notices(self.agent)
+        self.assertEqual(len(digest), 1)
+        self.assertEqual(digest.subject, "3 SLA activities assigned to you")
+        for ticket in mine:
+            self.assertIn(f"res_id={ticket.id}", digest.body)
+            self.assertIn(ticket.display_name, digest.body)
+        # each line: the summary and the note
+        self.assertEqual(digest.body.count("SLA breached: Acknowledgement"), 6)
+        self.assertEqual(len(mine.activity_ids), 3)
+        # one for the team leader: Odoo's own notice, as before
+        single = self._assigned_notices(self.manager)
+        self.assertEqual(len(single), 1)
+        self.assertIn("assigned to you", single.subject)
+        self.assertIn(leaders.display_name, single.subject)
+        # the next run flags nothing new and tells nobody again
+        self._scan(at(0, "09:16"))
+        self.assertEqual(len(self._assigned_notices(self.agent)), 1)
+
+    def test_assignee_digest_in_their_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.agent.lang = "vi_VN"
+        for _i in range(2):
+            self._ticket("priority", user_id=self.agent.id)
+        self._scan(at(0, "09:15"))
+        digest = self._assigned_notices(self.agent)
+        self.assertEqual(digest.subject, "2 hoạt động SLA được giao cho bạn")
+
+    def test_scan_cost_does_not_grow_with_breaches_of_one_assignee(self):
+        def scan_queries(count):
+            late = self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"late {i}",
+                        "number": f"B{count}-{i}",
+                        "description": "x",
+                        "team_id": self.team.id,
+                        "users_affected": 10,
+                        "received_date": MONDAY_9,
+                        "user_id": self.agent.id,
+                    }
+                    for i in range(count)
+                ]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with freeze_time(at(0, "09:15")), self.mock_mail_gateway():
+                found = self.env["helpdesk.ticket"]._cron_flag_sla_breaches()
+                self.env.flush_all()
+            self.assertEqual(len(found & late), count)
+            found.sudo().write(
+                {"ack_date": at(0, "09:16"), "resolution_date": at(0, "09:16")}
+            )
+            return self.env.cr.sql_log_count - before
+
+        scan_queries(2)  # warm the caches (views, subtypes, templates)
+        self.assertEqual(scan_queries(20), scan_queries(5))
+
     def test_expedite_breach_emails_the_team_leader(self):
         ticket = self._ticket("expedite")
         with freeze_time(at(0, "09:10")), self.mock_mail_gateway():
