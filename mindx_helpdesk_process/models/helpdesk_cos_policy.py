@@ -1,6 +1,6 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 CLASSES_OF_SERVICE = [
@@ -211,7 +211,9 @@ class HelpdeskCosPolicy(models.Model):
                 if vals.get("is_default")
             ]
         )
-        return super().create(vals_list)
+        policies = super().create(vals_list)
+        self._clear_policy_cache()
+        return policies
 
     def write(self, vals):
         check_whole_numbers(self, vals, self._THRESHOLD_FIELDS)
@@ -225,12 +227,18 @@ class HelpdeskCosPolicy(models.Model):
             )
         res = super().write(vals)
         if self._RECLASSIFY_FIELDS & set(vals):
+            self._clear_policy_cache()
             self._reclassify_open_tickets()
         return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_default(self):
         self._check_default_kept()
+
+    def unlink(self):
+        res = super().unlink()
+        self._clear_policy_cache()
+        return res
 
     _THRESHOLD_FIELDS = ("priority_min_users", "expedite_min_users")
     _RECLASSIFY_FIELDS = {
@@ -311,27 +319,74 @@ class HelpdeskCosPolicy(models.Model):
 
     @api.model
     def _policy_by_ticket(self, tickets):
-        """The policy of each ticket: its team's, else its company's default.
-
-        One query for the whole batch, whatever its size.
-        """
-        companies = tickets.company_id | self.env.company
-        # sudo: classification must not depend on who creates the ticket (the mail
-        # gateway, a portal customer); only the policies' thresholds are read
-        policies = self.sudo().search([("company_id", "in", companies.ids)])
-        by_team, by_company = {}, {}
-        for policy in policies:
-            for team in policy.team_ids:
-                by_team[team.id] = policy
-            if policy.is_default:
-                by_company[policy.company_id.id] = policy
+        """The policy of each ticket: its team's, else its company's default."""
+        cached = self._policy_map()
         result = {}
         for ticket in tickets:
             company = ticket.company_id or self.env.company
-            result[ticket] = by_team.get(ticket.team_id.id) or by_company.get(
-                company.id, self.browse()
-            )
+            policy_id = cached["by_team"].get(ticket.team_id.id) or cached[
+                "by_company"
+            ].get(company.id)
+            result[ticket] = self.browse(policy_id)
         return result
+
+    @api.model
+    @tools.ormcache()
+    def _policy_map(self):
+        """What tickets read of the policies, as ids and values, all companies:
+        policy by team, default policy by company, line by (policy, class), and
+        each policy's at-risk ratio and pause stages.
+
+        Every new ticket and every stage move need them, the mail gateway's too:
+        searching and reading them cost five queries per email, two per move.
+        Admins change policies once in a while: the map is cached per registry and
+        any change to a policy or a line clears it (_clear_policy_cache), in every
+        worker.
+        """
+        # sudo: classification must not depend on who creates the ticket (the mail
+        # gateway, a portal customer); only the policies' settings are read
+        # archived ones too: their tickets keep reading their settings
+        policies = self.sudo().with_context(active_test=False).search([])
+        by_team, by_company = {}, {}
+        for policy in policies.filtered("active"):
+            for team in policy.team_ids:
+                by_team[team.id] = policy.id
+            if policy.is_default:
+                by_company[policy.company_id.id] = policy.id
+        lines = (
+            self.env["helpdesk.cos.policy.line"]
+            .sudo()
+            .search_fetch([], ["policy_id", "class_of_service"])
+        )
+        return tools.frozendict(
+            by_team=tools.frozendict(by_team),
+            by_company=tools.frozendict(by_company),
+            line_by_class=tools.frozendict(
+                {(line.policy_id.id, line.class_of_service): line.id for line in lines}
+            ),
+            at_risk_ratio=tools.frozendict(
+                {policy.id: policy.sla_at_risk_ratio for policy in policies}
+            ),
+            pause_stage_ids=tools.frozendict(
+                {
+                    policy.id: frozenset(policy.sla_pause_stage_ids.ids)
+                    for policy in policies
+                }
+            ),
+        )
+
+    def _sla_at_risk_ratio(self):
+        """The share of a target's time after which a ticket is at risk."""
+        return (self and self._policy_map()["at_risk_ratio"].get(self.id)) or 0.8
+
+    def _sla_pauses_in(self, stage):
+        """Whether a ticket under this policy stops its resolution clock in `stage`."""
+        return bool(self) and stage.id in self._policy_map()["pause_stage_ids"].get(
+            self.id, ()
+        )
+
+    def _clear_policy_cache(self):
+        self.env.registry.clear_cache()
 
     def _classify(self, users_affected, is_blocking):
         """(class, raised_by_blocking) for a ticket under this policy."""
@@ -347,21 +402,19 @@ class HelpdeskCosPolicy(models.Model):
         return code, False
 
     def _priority_for(self, class_of_service):
-        line = self.line_ids.filtered(
-            lambda ln: ln.class_of_service == class_of_service
-        )
-        return line[:1].priority or DEFAULT_CLASS_PRIORITY[class_of_service]
+        line = self._line_for(class_of_service)
+        return line.priority or DEFAULT_CLASS_PRIORITY[class_of_service]
 
     def _line_for(self, class_of_service):
-        return self.line_ids.filtered(
-            lambda ln: ln.class_of_service == class_of_service
-        )[:1]
+        """This policy's line for the class (empty without policy or line)."""
+        line_id = self and self._policy_map()["line_by_class"].get(
+            (self.id, class_of_service)
+        )
+        return self.env["helpdesk.cos.policy.line"].browse(line_id or ())
 
     def _update_minutes_for(self, class_of_service):
-        line = self.line_ids.filtered(
-            lambda ln: ln.class_of_service == class_of_service
-        )
-        return line[:1].update_minutes or DEFAULT_UPDATE_MINUTES.get(class_of_service)
+        line = self._line_for(class_of_service)
+        return line.update_minutes or DEFAULT_UPDATE_MINUTES.get(class_of_service)
 
     def _range_label(self, class_of_service):
         """The users range of a class in words, e.g. '5–25' or '26 or more'."""

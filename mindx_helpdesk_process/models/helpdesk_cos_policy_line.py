@@ -144,12 +144,15 @@ class HelpdeskCosPolicyLine(models.Model):
         for vals in vals_list:
             check_whole_numbers(self, vals, SLA_TARGET_FIELDS)
         lines = super().create(vals_list)
+        lines.policy_id._clear_policy_cache()
         lines.policy_id._reclassify_open_tickets()
         return lines
 
     def write(self, vals):
         check_whole_numbers(self, vals, SLA_TARGET_FIELDS)
         res = super().write(vals)
+        if {"policy_id", "class_of_service"} & set(vals):
+            self.policy_id._clear_policy_cache()
         if {
             "priority",
             "class_of_service",
@@ -207,6 +210,12 @@ class HelpdeskCosPolicyLine(models.Model):
         if not calendar:
             return start + timedelta(minutes=minutes)
         return (clock or WorkingClock()).add(calendar, start, minutes)
+
+    def unlink(self):
+        policies = self.policy_id
+        res = super().unlink()
+        policies._clear_policy_cache()
+        return res
 
     @api.depends("class_of_service")
     def _compute_sequence(self):

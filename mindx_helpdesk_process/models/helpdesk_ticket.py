@@ -620,6 +620,8 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if self.env.context.get("mindx_mail_new"):
+            self = self.with_context(mindx_mail_new=False)  # see fields_get
         for vals in vals_list:
             self._check_process_vals(vals)
             self._stamp_cos_override(vals)
@@ -1270,11 +1272,26 @@ class HelpdeskTicket(models.Model):
         if hint:
             values.setdefault("users_affected", hint)
             values.setdefault("users_affected_suggested", True)
-        ticket = super().message_new(msg_dict, custom_values=values)
+        ticket = super(
+            HelpdeskTicket, self.with_context(mindx_mail_new=True)
+        ).message_new(msg_dict, custom_values=values)
         ticket.last_customer_message_date = received
         if note:
             ticket._process_log_note(note)
         return ticket
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Only the fields' types for mail.thread's message_new.
+
+        It asks for every attribute of every field to see whether the model has a
+        name: 3.8 ms per new ticket with this addon's fields (2.9 ms without it),
+        the largest cost of an email that opens a ticket. The context key lives
+        from our message_new to create, which drops it.
+        """
+        if attributes is None and self.env.context.get("mindx_mail_new"):
+            attributes = ["type"]
+        return super().fields_get(allfields=allfields, attributes=attributes)
 
     def message_update(self, msg_dict, update_vals=None):
         res = super().message_update(msg_dict, update_vals=update_vals)
@@ -1287,8 +1304,9 @@ class HelpdeskTicket(models.Model):
         return res
 
     def _is_customer_email(self, msg_dict):
+        """Not from an internal user (partner_share: stored, no users search)."""
         author = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        return not (author.user_ids and not author.user_ids.share)
+        return not author or author.partner_share
 
     def _on_customer_reply(self, msg_dict):
         """What a customer's reply means depends on where the ticket stands."""
@@ -1553,7 +1571,7 @@ class HelpdeskTicket(models.Model):
                         self.sla_resolve_flagged,
                     )
                 )
-        ratio = self.cos_policy_id.sla_at_risk_ratio or 0.8
+        ratio = self.cos_policy_id._sla_at_risk_ratio()
         watched = [item for item in pending if not item[3]]
         values["sla_next_deadline"] = min((item[0] for item in watched), default=False)
         values["sla_at_risk_date"] = min(
@@ -1588,7 +1606,7 @@ class HelpdeskTicket(models.Model):
         """Stop the resolution clock in pause stages, restart it when leaving."""
         now = fields.Datetime.now()
         for ticket in self:
-            pausing = stage in ticket.cos_policy_id.sla_pause_stage_ids
+            pausing = ticket.cos_policy_id._sla_pauses_in(stage)
             if pausing and not ticket.sla_pause_start:
                 ticket.sla_pause_start = now
             elif not pausing and ticket.sla_pause_start:

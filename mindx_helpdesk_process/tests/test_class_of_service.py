@@ -295,6 +295,43 @@ class TestClassOfService(HelpdeskProcessCommon):
         self.assertEqual(open_ticket.priority, "2")
         self.assertEqual(closed_ticket.class_of_service, "standard")
 
+    def test_every_policy_change_reaches_the_next_ticket(self):
+        """Tickets read the policies through a cache (_policy_map): each kind of
+        change an admin makes must clear it, or new tickets would follow the
+        old settings."""
+        Policy = self.env["helpdesk.cos.policy"]
+        self._classify(1)  # fills the cache
+        finance = Policy.create(
+            {"name": "Finance", "priority_min_users": 2, "expedite_min_users": 3}
+        )
+        finance.team_ids = self.other_team  # team moved into a policy
+        self.assertEqual(self._classify(2, team=self.other_team), "priority")
+        finance.expedite_min_users = 4  # thresholds (read from the record)
+        self.assertEqual(self._classify(3, team=self.other_team), "priority")
+        finance.line_ids.filtered(lambda ln: ln.class_of_service == "priority").write(
+            {"priority": "1"}
+        )  # a line's setting
+        ticket = self._create_ticket(users_affected=2, team_id=self.other_team.id)
+        self.assertEqual(ticket.priority, "1")
+        finance.line_ids.filtered(
+            lambda ln: ln.class_of_service == "priority"
+        ).unlink()  # a class without its line: the class's default priority
+        ticket = self._create_ticket(users_affected=2, team_id=self.other_team.id)
+        self.assertEqual(ticket.priority, "2")
+        self.assertFalse(ticket.sla_ack_deadline)
+        finance.team_ids = False  # team out of the policy: the company default
+        self.assertEqual(self._classify(2, team=self.other_team), "standard")
+        finance.team_ids = self.other_team
+        finance.active = False  # archived policy: the company default
+        ticket = self._create_ticket(users_affected=2, team_id=self.other_team.id)
+        self.assertEqual(ticket.cos_policy_id, self.policy)
+        new_default = Policy.create(
+            {"name": "New default", "is_default": True, "priority_min_users": 2}
+        )
+        ticket = self._create_ticket(users_affected=2)
+        self.assertEqual(ticket.cos_policy_id, new_default)
+        self.assertEqual(ticket.class_of_service, "priority")
+
     def test_existing_tickets_classified_after_install(self):
         tickets = self._create_ticket(users_affected=16, priority="2")
         tickets |= self._create_ticket(users_affected=1, priority="3")

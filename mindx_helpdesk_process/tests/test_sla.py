@@ -100,6 +100,22 @@ class TestSla(HelpdeskProcessCommon):
         self._scan(at(0, "09:13"))
         self.assertEqual(len(ticket.activity_ids), 1, "a single at-risk activity")
 
+    def test_target_changes_reach_the_next_ticket(self):
+        """Targets, the at-risk ratio and pause stages are read through the
+        policy cache: changing them must be seen by the next ticket."""
+        self._ticket("priority")  # fills the cache
+        line = self.policy._line_for("priority")
+        line.ack_minutes = 30
+        self.assertEqual(self._ticket("priority").sla_ack_deadline, at(0, "09:30"))
+        self.policy.sla_at_risk_ratio = 0.5
+        self.assertEqual(self._ticket("priority").sla_at_risk_date, at(0, "09:15"))
+        waiting = self.stage_by_role["waiting"]
+        self.policy.sla_pause_stage_ids = waiting
+        ticket = self._ticket("priority")
+        with freeze_time(at(0, "09:10")):
+            self._force_stage(ticket, "waiting")
+        self.assertEqual(ticket.sla_pause_start, at(0, "09:10"))
+
     def test_standard_over_weekend_and_public_holiday(self):
         self.env["resource.calendar.leaves"].create(
             {
