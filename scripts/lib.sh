@@ -260,3 +260,20 @@ con.autocommit = True
 con.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[2].replace('"', ''))
 PY
 }
+
+# --- throw-away runs (tests, benchmark) ----------------------------------------------
+# finish_run RUN_DIR STATUS DB...: stop the run's private cluster (or, on a server
+# given by PG* variables, drop the run's databases); keep the folder and its logs
+# only when the run failed.
+finish_run() {
+    local run_dir="$1" status="$2" db; shift 2
+    if [[ -n "$PG_STARTED_DIR" ]]; then
+        pg_private_stop
+        rm -rf "$run_dir/pg"
+    elif [[ -f "$run_dir/odoo.conf" ]]; then
+        for db in "$@"; do drop_db "$run_dir/odoo.conf" "$db"; done
+    fi
+    rm -rf "$run_dir/data"
+    [[ "$status" -eq 0 ]] && rm -rf "$run_dir"
+    return 0
+}

@@ -22,20 +22,7 @@ mkdir -p "$RUN_DIR"
 DB="mindx_test_$RUN_ID"
 DB_OCA="mindx_oca_$RUN_ID"
 
-cleanup() {
-    if [[ -n "$PG_STARTED_DIR" ]]; then
-        pg_private_stop
-        rm -rf "$RUN_DIR/pg"
-    elif [[ -f "$RUN_DIR/odoo.conf" ]]; then
-        drop_db "$RUN_DIR/odoo.conf" "$DB"
-        drop_db "$RUN_DIR/odoo.conf" "$DB_OCA"
-    fi
-    rm -rf "$RUN_DIR/data"
-    # keep the logs of a failed run, drop a green one
-    [[ "${status:-1}" -eq 0 ]] && rm -rf "$RUN_DIR"
-    return 0
-}
-trap cleanup EXIT
+trap 'finish_run "$RUN_DIR" "${status:-1}" "$DB" "$DB_OCA"' EXIT
 
 # A throw-away cluster per run: two runs at once never share a port or a database.
 ensure_pg "$RUN_DIR/pg" throwaway
@@ -72,7 +59,9 @@ if [[ -n "$oca_errors" ]]; then
     echo "$oca_errors" | head -n 40
     say "OCA pass: ERROR lines in the log ($RUN_DIR/oca.log)"
 fi
-say "OCA pass: $(grep -cE ' WARNING ' "$RUN_DIR/oca.log" || true) WARNING line(s) in the log"
+oca_warnings="$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ WARNING ' "$RUN_DIR/oca.log" || true)"
+say "OCA pass: $(grep -c . <<<"$oca_warnings" || true) WARNING line(s) in the log${oca_warnings:+:}"
+[[ -z "$oca_warnings" ]] || cut -c1-300 <<<"$oca_warnings" | head -n 20
 say "OCA pass: ${oca_result:-no test result line found}"
 [[ -n "$oca_result" ]] || status=1
 

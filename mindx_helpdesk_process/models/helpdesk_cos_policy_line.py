@@ -170,29 +170,18 @@ class HelpdeskCosPolicyLine(models.Model):
         max_minutes = f"{MAX_SLA_MINUTES:,}"  # not in the call: babel evals f-strings
         for line in self:
             for fname in SLA_TARGET_FIELDS:
-                if line[fname] <= 0:
+                if not 0 < line[fname] <= MAX_SLA_MINUTES:
                     raise ValidationError(
                         self.env._(
-                            "Policy %(policy)s, class %(cls)s: '%(target)s' must be a "
-                            "positive number of minutes.",
-                            policy=line.policy_id.display_name,
-                            cls=line.class_of_service,
-                            target=line._fields[fname].get_description(self.env)[
-                                "string"
-                            ],
-                        )
-                    )
-                if line[fname] > MAX_SLA_MINUTES:
-                    raise ValidationError(
-                        self.env._(
-                            "Policy %(policy)s, class %(cls)s: '%(target)s' cannot "
-                            "exceed %(max)s minutes (100 days).",
+                            "Policy %(policy)s, class %(cls)s: '%(target)s' must be "
+                            "between 1 and %(max)s minutes (100 days), not %(value)s.",
                             policy=line.policy_id.display_name,
                             cls=line.class_of_service,
                             target=line._fields[fname].get_description(self.env)[
                                 "string"
                             ],
                             max=max_minutes,
+                            value=line[fname],
                         )
                     )
 

@@ -19,7 +19,11 @@ from odoo.tools import (
 from odoo.addons.base.models.res_partner import _lang_get
 
 from . import process_rules
-from .helpdesk_cos_policy import CLASSES_OF_SERVICE, MAX_USERS_AFFECTED
+from .helpdesk_cos_policy import (
+    CLASSES_OF_SERVICE,
+    MAX_USERS_AFFECTED,
+    check_whole_numbers,
+)
 from .helpdesk_cos_policy_line import WorkingClock
 
 # "users affected: 15", "15 users", "15 học viên" (students), "15 người dùng"
@@ -72,6 +76,7 @@ class HelpdeskTicket(models.Model):
     _order = "priority desc, is_blocking desc, sequence, number desc, id desc"
 
     users_affected = fields.Integer(
+        string="Users affected",
         default=1,
         tracking=True,
         help="How many people cannot work normally because of this issue, the "
@@ -774,21 +779,7 @@ class HelpdeskTicket(models.Model):
                     ),
                 )
             )
-        if "users_affected" in vals:
-            try:
-                count = int(vals["users_affected"] or 0)
-            except (TypeError, ValueError):
-                count = None
-            if count is None or abs(count) > MAX_USERS_AFFECTED:
-                max_users = f"{MAX_USERS_AFFECTED:,}"  # babel evals f-strings in _()
-                raise ValidationError(
-                    self.env._(
-                        "'Users affected' must be a whole number between 1 and "
-                        "%(max)s, not %(value)r.",
-                        max=max_users,
-                        value=vals["users_affected"],
-                    )
-                )
+        check_whole_numbers(self, vals, ["users_affected"])
         override = vals.get("cos_override")
         if override and override not in dict(CLASSES_OF_SERVICE):
             raise ValidationError(

@@ -124,10 +124,13 @@ class TestHostileConfiguration(HelpdeskProcessCommon):
         cases = [
             ({"ack_minutes": "ten"}, "'ACK within (minutes)' must be a whole number"),
             ({"update_minutes": 10**12}, "'Update every (minutes)' must be a whole"),
-            ({"resolve_minutes": 0}, "'Resolve within (minutes)' must be a positive"),
-            ({"escalation_minutes": -20}, "'Escalate within (minutes)' must be a pos"),
-            ({"resolve_minutes": 144_001}, "cannot exceed 144,000 minutes"),
-            ({"resolve_minutes": 5_000_000}, "cannot exceed 144,000 minutes"),
+            ({"resolve_minutes": 0}, "'Resolve within (minutes)' must be between 1"),
+            ({"escalation_minutes": -20}, "'Escalate within (minutes)' must be betw"),
+            (
+                {"resolve_minutes": 144_001},
+                "and 144,000 minutes (100 days), not 144001",
+            ),
+            ({"resolve_minutes": 5_000_000}, "and 144,000 minutes (100 days)"),
         ]
         for values, words in cases:
             with self.subTest(values=values):
@@ -279,8 +282,7 @@ class TestHostileTicketInput(HelpdeskProcessCommon):
             (-3, "'Users affected' must be between 1 and"),
         ):
             with self.subTest(users=users):
-                # the dialog's label is "Users Affected", the ticket's "Users affected"
-                with self.assertRaisesRegex(ValidationError, "(?i)" + re.escape(words)):
+                with self.assertRaisesRegex(ValidationError, re.escape(words)):
                     self._log_step(
                         ticket, "assess", users_affected=users, assessment_note="x"
                     )

@@ -68,7 +68,7 @@ class HelpdeskTicketStepWizard(models.TransientModel):
     step = fields.Selection(selection=INTERNAL_STEPS, required=True)
     class_of_service = fields.Selection(related="ticket_id.class_of_service")
     cos_rationale = fields.Char(related="ticket_id.cos_rationale")
-    users_affected = fields.Integer()
+    users_affected = fields.Integer(string="Users affected")
     is_blocking = fields.Boolean(string="Blocking work")
     assessment_note = fields.Text(string="Impact, urgency and next steps")
     investigation_findings = fields.Text(string="Findings")
