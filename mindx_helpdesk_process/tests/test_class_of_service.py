@@ -1,5 +1,7 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from unittest.mock import patch
+
 import psycopg2
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -358,8 +360,7 @@ class TestClassOfService(HelpdeskProcessCommon):
                     name=f"Batch {count}-{i}",
                     number=f"B{count}-{i}",
                     description="x",
-                    team_id=self.team.id,
-                    **extra,
+                    **{"team_id": self.team.id, **extra},
                 )
                 for i in range(count)
             ]
@@ -372,6 +373,28 @@ class TestClassOfService(HelpdeskProcessCommon):
         func()
         self.env.flush_all()
         return self.env.cr.sql_log_count - before
+
+    def test_batch_asks_each_team_s_stages_once(self):
+        """helpdesk_mgmt searched the stages for every new ticket; a batch now
+        asks once per team, and each ticket gets the stage it would have got."""
+        Team = type(self.env["helpdesk.ticket.team"])
+        asked = []
+        original = Team._get_applicable_stages
+
+        def counting(team):
+            asked.append(team.id)
+            return original(team)
+
+        with patch.object(Team, "_get_applicable_stages", counting):
+            tickets = self._create_batch(5) | self._create_batch(
+                3, team_id=self.other_team.id
+            )
+            self.assertEqual(sorted(asked), sorted([self.team.id, self.other_team.id]))
+        self.assertEqual(tickets[:5].stage_id, self.team._get_applicable_stages()[:1])
+        self.assertEqual(
+            tickets[5:].stage_id, self.other_team._get_applicable_stages()[:1]
+        )
+        self.assertEqual(tickets.stage_id.process_role, "new")
 
     def test_classification_cost_does_not_grow_per_ticket(self):
         small, large = self._create_batch(10), self._create_batch(500)
