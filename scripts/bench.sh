@@ -50,20 +50,7 @@ RUN_DIR="$LOCAL/bench-runs/$RUN_ID"
 mkdir -p "$RUN_DIR" "$LOCAL/bench"
 DB_PREFIX="bench_$RUN_ID"
 
-cleanup() {
-    if [[ -n "$PG_STARTED_DIR" ]]; then
-        pg_private_stop
-        rm -rf "$RUN_DIR/pg"
-    elif [[ -f "$RUN_DIR/odoo.conf" ]]; then
-        local suffix
-        for suffix in mgmt sla mindx; do drop_db "$RUN_DIR/odoo.conf" "${DB_PREFIX}_$suffix"; done
-    fi
-    rm -rf "$RUN_DIR/data"
-    # keep the logs of a failed run, drop a good one (its results are in .local/bench/)
-    [[ "${status:-1}" -eq 0 ]] && rm -rf "$RUN_DIR"
-    return 0
-}
-trap cleanup EXIT
+trap 'finish_run "$RUN_DIR" "${status:-1}" "${DB_PREFIX}_mgmt" "${DB_PREFIX}_sla" "${DB_PREFIX}_mindx"' EXIT
 
 # A throw-away cluster per run (fsync off, like the tests'): nothing is kept.
 ensure_pg "$RUN_DIR/pg" throwaway
