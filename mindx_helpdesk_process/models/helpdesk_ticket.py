@@ -40,6 +40,8 @@ CHECK_ICONS = {
     "todo": Markup('<i class="fa fa-circle-o text-muted" title="To do"/>'),
 }
 
+# the process's internal notes: agents only (customers read their own tickets)
+AGENTS = "helpdesk_mgmt.group_helpdesk_user_own"
 # Set by the process only, never written by clients (_check_process_vals).
 PROCESS_SET_FIELDS = frozenset(
     [date_field for date_field, _kind in process_rules.STEPS.values()]
@@ -114,7 +116,9 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         help="Set only to overrule the automatic class; a reason is required.",
     )
-    cos_override_reason = fields.Text(string="Override reason", tracking=True)
+    cos_override_reason = fields.Text(
+        string="Override reason", tracking=True, groups=AGENTS
+    )
     cos_override_user_id = fields.Many2one(
         comodel_name="res.users", string="Overridden by", readonly=True, copy=False
     )
@@ -348,44 +352,56 @@ class HelpdeskTicket(models.Model):
     )
     # -- what the steps found and decided (internal unless sent by an email) --
     assessment_note = fields.Text(
-        help="Impact, urgency and planned next steps (internal)."
+        help="Impact, urgency and planned next steps (internal).", groups=AGENTS
     )
     investigation_findings = fields.Text(
-        help="Monitoring, logs and what they show (internal)."
+        help="Monitoring, logs and what they show (internal).", groups=AGENTS
     )
-    investigation_scope = fields.Text(help="Who and what is affected, and what not.")
-    investigation_hypothesis = fields.Text(string="Root cause hypothesis")
+    investigation_scope = fields.Text(
+        help="Who and what is affected, and what not.", groups=AGENTS
+    )
+    investigation_hypothesis = fields.Text(
+        string="Root cause hypothesis", groups=AGENTS
+    )
     investigation_decision = fields.Text(
-        string="Decision", help="E.g. escalate to the Dev Team, or fix in-house."
+        string="Decision",
+        help="E.g. escalate to the Dev Team, or fix in-house.",
+        groups=AGENTS,
     )
     workaround = fields.Text(
-        help="What the customer can do meanwhile; quoted in customer emails."
+        help="What the customer can do meanwhile; quoted in customer emails.",
+        groups=AGENTS,
     )
     escalation_request = fields.Text(
         string="Request to the Dev Team",
         help="What the Dev Team is asked for (e.g. a temporary fix now, a "
         "permanent one in the next release).",
+        groups=AGENTS,
     )
     escalation_links = fields.Text(
-        string="Links", help="Monitoring dashboards, logs, screenshots."
+        string="Links", help="Monitoring dashboards, logs, screenshots.", groups=AGENTS
     )
-    root_cause = fields.Text()
+    root_cause = fields.Text(groups=AGENTS)
     resolution_summary = fields.Text(
-        string="Fix applied", help="The fix, and how it was verified."
+        string="Fix applied", help="The fix, and how it was verified.", groups=AGENTS
     )
-    permanent_fix_plan = fields.Text(string="Permanent fix plan")
+    permanent_fix_plan = fields.Text(string="Permanent fix plan", groups=AGENTS)
     verification_checklist = fields.Text(
-        help="What the customer should check; quoted in the resolution email."
+        help="What the customer should check; quoted in the resolution email.",
+        groups=AGENTS,
     )
     customer_confirmation = fields.Text(
         help="The customer's own words confirming the resolution."
     )
     follow_up_plan = fields.Text(
-        help="Monitoring and next steps after closure; quoted in the closure email."
+        help="Monitoring and next steps after closure; quoted in the closure email.",
+        groups=AGENTS,
     )
-    lessons_learned = fields.Text()
-    incident_pattern = fields.Text(string="Pattern")
-    kb_recommendation = fields.Text(string="Knowledge-base recommendation")
+    lessons_learned = fields.Text(groups=AGENTS)
+    incident_pattern = fields.Text(string="Pattern", groups=AGENTS)
+    kb_recommendation = fields.Text(
+        string="Knowledge-base recommendation", groups=AGENTS
+    )
     incident_report_lang = fields.Selection(
         selection=_lang_get,
         string="Report language",
@@ -662,7 +678,11 @@ class HelpdeskTicket(models.Model):
         forced_from = {}
         if "stage_id" in vals:
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
-            self._check_process_move(stage)
+            # a ticket sent to another team comes with that team's stage
+            new_team = "team_id" in vals and self.env["helpdesk.ticket.team"].browse(
+                vals["team_id"]
+            )
+            self._check_process_move(stage, team=new_team)
             if self.env.context.get("process_force"):
                 forced_from = {ticket: ticket.stage_id for ticket in self}
         res = super().write(vals)
@@ -724,6 +744,9 @@ class HelpdeskTicket(models.Model):
     def _process_open_composer(self, step):
         """Odoo's composer with the step's template; the step counts once sent."""
         self.ensure_one()
+        # who may not change the ticket gets a plain refusal, before the template
+        # renders the agents' notes it quotes
+        self.check_access("write")
         self._process_check_open()
         if not self.partner_id.email:
             raise UserError(
@@ -753,6 +776,7 @@ class HelpdeskTicket(models.Model):
 
     def _process_open_step_wizard(self, step):
         self.ensure_one()
+        self.check_access("write")
         self._process_check_open()
         return {
             "type": "ir.actions.act_window",
@@ -765,12 +789,12 @@ class HelpdeskTicket(models.Model):
 
     def _process_check_open(self):
         """No step on a cancelled ticket (spam, duplicate): no email, no log."""
-        if self.process_role == "cancelled":
+        for ticket in self.filtered(lambda t: t.process_role == "cancelled"):
             raise UserError(
                 self.env._(
                     "Ticket %(ticket)s is cancelled: its process steps are closed. A "
                     "helpdesk manager can force it back to a working stage first.",
-                    ticket=self.display_name,
+                    ticket=ticket.display_name,
                 )
             )
 
@@ -798,7 +822,9 @@ class HelpdeskTicket(models.Model):
             )
         check_whole_numbers(self, vals, ["users_affected"])
         override = vals.get("cos_override")
-        if override and override not in dict(CLASSES_OF_SERVICE):
+        if override and not (
+            isinstance(override, str) and override in dict(CLASSES_OF_SERVICE)
+        ):
             raise ValidationError(
                 self.env._(
                     "'Class override' must be one of %(classes)s, not %(value)r.",
@@ -962,11 +988,12 @@ class HelpdeskTicket(models.Model):
             if stage.process_role not in ("new", False):
                 tickets._check_process_move(stage, from_role="new")
 
-    def _check_process_move(self, stage, from_role=None):
+    def _check_process_move(self, stage, from_role=None, team=False):
         """The one gate every stage change goes through (form, kanban, RPC, sudo).
 
         The context may carry `process_move_reason` (reopen, cancel) and
-        `process_force`, honoured only for a real helpdesk manager.
+        `process_force`, honoured only for a real helpdesk manager. `team` is the
+        ticket's new team when the same write changes it.
         """
         for ticket in self.filtered(
             lambda t: stage.company_id and stage.company_id != t.company_id
@@ -995,7 +1022,7 @@ class HelpdeskTicket(models.Model):
         errors = [
             error
             for ticket in self
-            for error in [ticket._process_move_error(stage, from_role)]
+            for error in [ticket._process_move_error(stage, from_role, team)]
             if error
         ]
         if errors:
@@ -1018,14 +1045,15 @@ class HelpdeskTicket(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    def _process_move_error(self, stage, from_role=None):
+    def _process_move_error(self, stage, from_role=None, team=False):
         """Why this ticket may not move to `stage`, in words; None if it may."""
         self.ensure_one()
+        team = team if team is not False else self.team_id
         from_role = from_role or self.stage_id.process_role or "new"
         to_role = stage.process_role
         rule, missing = process_rules.missing_for_move(self, from_role, to_role)
         values = {"ticket": self.display_name, "stage": stage.display_name}
-        if stage.team_ids and self.team_id not in stage.team_ids:
+        if stage.team_ids and team not in stage.team_ids:
             # the form only offers the team's stages; RPC clients may send any id
             return self.env._(
                 "Cannot move %(ticket)s to %(stage)s: that stage belongs to "
@@ -1079,6 +1107,9 @@ class HelpdeskTicket(models.Model):
         # the caller may be anyone who can post on the ticket (message_post with
         # the step's context): only who may change the ticket does its steps
         self.check_access("write")
+        # the header buttons check it too; a dialog opened before the ticket was
+        # cancelled, or an RPC client, comes here directly
+        self._process_check_open()
         now = fields.Datetime.now()
         date_field, kind = process_rules.STEPS[step]
         for ticket in self:
@@ -1135,6 +1166,8 @@ class HelpdeskTicket(models.Model):
         return self.env["helpdesk.ticket.stage"].search(
             [
                 ("process_role", "=", role),
+                # the cron and the mail gateway see every company's stages
+                ("company_id", "in", [False, self.company_id.id]),
                 "|",
                 ("team_ids", "=", False),
                 ("team_ids", "in", self.team_id.ids),
@@ -1703,6 +1736,14 @@ class HelpdeskTicket(models.Model):
         on its own and those that fail are left to the next run too.
         """
         self.env.flush_all()
+        if not self.env.su:
+            # a manager's "Flag now": their companies only, else another company's
+            # earlier deadlines could fill the batch and be locked for nothing
+            condition = SQL(
+                "%s AND (company_id IS NULL OR company_id = ANY(%s))",
+                condition,
+                self.env.companies.ids,
+            )
         query = SQL(
             "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY %s, id LIMIT %s "
             "FOR NO KEY UPDATE SKIP LOCKED",
@@ -1805,19 +1846,15 @@ class HelpdeskTicket(models.Model):
         emails = []
         for breach in breaches:
             ticket = breach.ticket_id
-            kind = breach._kind_label()
-            note = self.env._(
-                "SLA breached: %(kind)s was due at %(deadline)s.",
-                kind=kind,
-                deadline=format_datetime(self.env, breach.deadline, dt_format="short"),
-            )
-            notes.setdefault(ticket, []).append(note)
             user = ticket.user_id or ticket.team_id.user_id
+            note, summary = ticket._sla_breach_texts(breach, user)
+            notes.setdefault(ticket, []).append(note)
             if user:
-                summary = self.env._("SLA breached: %(kind)s", kind=kind)
                 activities.append((breach, ticket, user, summary, note))
             leader = ticket.team_id.user_id
             if ticket.class_of_service == "expedite" and leader.email:
+                if leader != user:
+                    note, _summary = ticket._sla_breach_texts(breach, leader)
                 emails.append(
                     {
                         "subject": f"[{ticket.number}] {note}",
@@ -1856,6 +1893,33 @@ class HelpdeskTicket(models.Model):
             # sudo: the scan runs as whoever triggers it; creating the outgoing
             # notice to the team leader is the system's doing
             self.env["mail.mail"].sudo().create(emails)
+
+    def _sla_reader_env(self, user):
+        """The language and time zone of an SLA notice: its reader's.
+
+        The scan runs as OdooBot (English, UTC): a Ho Chi Minh team read its
+        deadlines seven hours off. Without an assignee, the company's working time
+        zone.
+        """
+        tz = (
+            user.tz
+            or (self.company_id or self.env.company).resource_calendar_id.tz
+            or self.env.context.get("tz")
+        )
+        return self.with_context(lang=user.lang or self.env.lang, tz=tz).env
+
+    def _sla_breach_texts(self, breach, user):
+        """(note, activity summary) of a breach, for `user` to read."""
+        env = self._sla_reader_env(user)
+        kind = breach.with_env(env)._kind_label()
+        note = env._(
+            "SLA breached: %(kind)s was due at %(deadline)s.",
+            kind=kind,
+            deadline=format_datetime(
+                env, breach.deadline, tz=env.context.get("tz"), dt_format="short"
+            ),
+        )
+        return note, env._("SLA breached: %(kind)s", kind=kind)
 
     def _sla_schedule_activities(self, act_type_xmlid, items):
         """activity_schedule() for (ticket, user, summary, note) items, each with its
@@ -1904,7 +1968,7 @@ class HelpdeskTicket(models.Model):
                 assigned.sudo().action_notify()
                 continue
             assigned = assigned.with_context(lang=user.lang or self.env.lang)
-            body = self.env["ir.qweb"]._render(
+            body = assigned.env["ir.qweb"]._render(
                 "mindx_helpdesk_process.message_sla_activities_assigned",
                 {"activities": assigned, "base_url": self.browse().get_base_url()},
                 minimal_qcontext=True,
@@ -1923,29 +1987,34 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             user = ticket.user_id or ticket.team_id.user_id
             if user:
-                note = self.env._(
+                env = ticket._sla_reader_env(user)
+                note = env._(
                     "Most of the time allowed is used: the next SLA deadline is "
                     "%(deadline)s.",
                     deadline=format_datetime(
-                        self.env, ticket.sla_next_deadline, dt_format="short"
+                        env,
+                        ticket.sla_next_deadline,
+                        tz=env.context.get("tz"),
+                        dt_format="short",
                     ),
                 )
-                items.append((ticket, user, self.env._("SLA at risk"), note))
+                items.append((ticket, user, env._("SLA at risk"), note))
         self._sla_schedule_activities("mail.mail_activity_data_todo", items)
         self.write({"sla_status": "at_risk"})
 
     def _sla_close_breaches(self, step):
         """A step done closes the open breaches (and their activities) it answers."""
         kinds = SLA_KINDS_CLOSED_BY_STEP.get(step, ())
-        breaches = self.sla_breach_ids.filtered(
+        # sudo: whoever may do the step closes its breaches, even where the breach
+        # log's rules (an agent following another team's ticket) hide them
+        breaches = self.sudo().sla_breach_ids.filtered(
             lambda b: b.kind in kinds and not b.done_date
         )
         if breaches:
-            # sudo: the breach log is kept by the system; agents only read it
-            breaches.sudo().write(
+            breaches.write(
                 {"done_date": fields.Datetime.now(), "done_user_id": self.env.uid}
             )
-            breaches.activity_id.action_feedback(
+            breaches.activity_id.with_env(self.env).action_feedback(
                 feedback=self.env._(
                     "Done: %(step)s", step=self._process_step_label(step)
                 )

@@ -3,8 +3,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .helpdesk_cos_policy import check_whole_numbers
+
 # a year: longer is a typo (and a huge number overflows the date arithmetic)
 MAX_PROCESS_DAYS = 365
+PROCESS_DAY_FIELDS = ("helpdesk_reopen_window_days", "helpdesk_confirm_reminder_days")
 
 
 class ResCompany(models.Model):
@@ -29,7 +32,11 @@ class ResCompany(models.Model):
         compute="_compute_helpdesk_cos_policy_id",
     )
 
-    @api.constrains("helpdesk_reopen_window_days", "helpdesk_confirm_reminder_days")
+    def write(self, vals):
+        check_whole_numbers(self, vals, PROCESS_DAY_FIELDS)
+        return super().write(vals)
+
+    @api.constrains(*PROCESS_DAY_FIELDS)
     def _check_helpdesk_process_days(self):
         for company in self:
             if (
@@ -69,6 +76,8 @@ class ResCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_whole_numbers(self, vals, PROCESS_DAY_FIELDS)
         companies = super().create(vals_list)
         companies._cos_ensure_default_policy()
         return companies

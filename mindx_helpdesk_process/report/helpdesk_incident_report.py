@@ -71,7 +71,9 @@ class HelpdeskIncidentReport(models.AbstractModel):
                     None,
                     [
                         ticket.team_id.escalation_email,
-                        ticket.team_id.escalation_channel_id.name,
+                        # sudo: the Dev Team's channel may be private to its
+                        # members; its name is all the report shows
+                        ticket.team_id.escalation_channel_id.sudo().name,
                     ],
                 )
             ),
@@ -237,7 +239,9 @@ class HelpdeskIncidentReport(models.AbstractModel):
         return rows
 
     def _message_label(self, message):
-        if message.message_type == "email" and not message.author_id.user_ids:
+        # a customer with a portal account has a (share) user too
+        author = message.author_id
+        if message.message_type == "email" and (not author or author.partner_share):
             return self.env._("Email from the customer")
         if message.subtype_id.internal:
             return self.env._("Internal note")

@@ -679,6 +679,41 @@ class TestAccessMatrix(AccessFixtures, HelpdeskProcessCommon):
                 active_model="helpdesk.ticket", active_ids=overdue["a"].ids
             ).run()
 
+    def test_managers_flag_now_is_not_filled_by_another_company(self):
+        """Another company's earlier deadlines must not take the manager's batch
+        (they would be locked, then dropped, and the manager's own left)."""
+        earlier_a = self._create_ticket(
+            users_affected=10, received_date="2026-11-28 07:00:00"
+        )
+        later_b = self._create_ticket(
+            users_affected=10,
+            received_date="2026-11-28 08:00:00",
+            team_id=self.team_b.id,
+            company_id=self.company_b.id,
+        )
+        with self.mock_mail_gateway():
+            self.env["helpdesk.ticket"].with_user(self.manager_b).with_context(
+                allowed_company_ids=self.company_b.ids
+            )._cron_flag_sla_breaches(batch_size=1)
+        self.assertTrue(later_b.sla_breach_ids)
+        self.assertFalse(earlier_a.sla_breach_ids)
+
+    def test_customer_cannot_read_the_internal_notes(self):
+        """Customers read their own tickets (helpdesk_mgmt): the process's notes
+        (findings, root cause, override reason) are for agents only."""
+        ticket = self.tickets["ticket"]
+        ticket.sudo().write(
+            {"root_cause": "Unindexed query", "cos_override_reason": "VIP"}
+        )
+        mine = ticket.with_user(self.portal_user)
+        self.assertEqual(mine.read(["name"])[0]["name"], ticket.name)
+        for fname in ("root_cause", "investigation_findings", "cos_override_reason"):
+            with self.subTest(field=fname):
+                with self.assertRaises(AccessError):
+                    mine.read([fname])
+        self.assertNotIn("root_cause", mine.fields_get())
+        self.assertEqual(ticket.with_user(self.agent).root_cause, "Unindexed query")
+
     # -- every sudo() of the addon, one test each ------------------------------
 
     def test_sudo_breach_close_does_not_let_agents_edit_breaches(self):

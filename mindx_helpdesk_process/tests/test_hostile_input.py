@@ -354,6 +354,52 @@ class TestHostileTicketInput(HelpdeskProcessCommon):
         )
         self.assertEqual(ticket.stage_id, stage_b)
 
+    def test_stage_of_another_team_refused_unless_sent_there(self):
+        """A team's own stage is refused to another team's ticket; dispatching
+        the ticket to that team with that stage (one write, as the form saves a
+        team change) is a move within the process."""
+        finance = self.env["helpdesk.ticket.team"].create(
+            {"name": "Finance Support", "user_ids": [(6, 0, self.agent.ids)]}
+        )
+        finance_new = self.env["helpdesk.ticket.stage"].create(
+            {
+                "name": "Finance: new",
+                "process_role": "new",
+                "sequence": 0,
+                "team_ids": [(6, 0, finance.ids)],
+            }
+        )
+        ticket = self._create_ticket()
+        with self.assertRaisesRegex(UserError, "belongs to Finance Support"):
+            ticket.with_user(self.agent).write({"stage_id": finance_new.id})
+        ticket.with_user(self.agent).write(
+            {"team_id": finance.id, "stage_id": finance_new.id}
+        )
+        self.assertEqual((ticket.team_id, ticket.stage_id), (finance, finance_new))
+
+    def test_automatic_moves_stay_in_the_ticket_s_company(self):
+        """The ACK moves the ticket on by itself (as superuser in the mail
+        gateway and crons, which see every company's stages): to its own
+        company's stage, not another's that comes first."""
+        company_b = self.env["res.company"].create({"name": "MindX Da Nang"})
+        self.env["helpdesk.ticket.stage"].create(
+            {
+                "name": "Da Nang: in progress",
+                "company_id": company_b.id,
+                "process_role": "in_progress",
+                "sequence": 0,
+            }
+        )
+        ticket = self._create_ticket()
+        self.assertEqual(
+            ticket.sudo()._process_stage_for_role("in_progress"),
+            self.stage_by_role["in_progress"],
+        )
+        self._log_step(ticket, "assess", users_affected=3, assessment_note="x")
+        with self.mock_mail_gateway():
+            self._send_step_email(ticket, "ack")
+        self.assertEqual(ticket.stage_id, self.stage_by_role["in_progress"])
+
     def test_no_step_on_a_cancelled_ticket(self):
         """A cancelled ticket (spam, duplicate) highlights no step, and no step
         dialog or email can be opened on it: no ACK to a spammer."""
@@ -374,6 +420,47 @@ class TestHostileTicketInput(HelpdeskProcessCommon):
                 with self.assertRaisesRegex(UserError, "is cancelled"):
                     getattr(ticket.with_user(self.agent), method)()
         self.assertFalse(ticket.process_step_ids)
+
+    def test_dialog_opened_before_the_cancel_records_nothing(self):
+        """The header buttons refuse a cancelled ticket; a dialog opened before
+        the cancel (or an RPC client creating the dialog) is refused at confirm."""
+        ticket = self._create_ticket()
+        action = ticket.with_user(self.agent).action_process_assess()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.agent)
+            .with_context(**action["context"])
+            .create({"users_affected": 3, "assessment_note": "x"})
+        )
+        ticket.with_user(self.agent).with_context(process_move_reason="Spam").write(
+            {"stage_id": self.stage_by_role["cancelled"].id}
+        )
+        with self.assertRaisesRegex(UserError, "is cancelled"):
+            wizard.action_confirm()
+        self.assertFalse(ticket.assessment_date)
+        self.assertFalse(ticket.process_step_ids)
+
+    def test_class_override_of_the_wrong_type(self):
+        ticket = self._create_ticket()
+        for value in (["expedite"], {"a": 1}, 3, "urgent"):
+            with self.subTest(value=value):
+                with self.assertRaisesRegex(ValidationError, "'Class override' must"):
+                    ticket.with_user(self.agent).write(
+                        {"cos_override": value, "cos_override_reason": "x"}
+                    )
+        self.assertFalse(ticket.cos_override)
+
+    def test_company_day_settings_out_of_range(self):
+        company = self.env.company
+        for value, words in (
+            (3_000_000_000, "'Reopen window (days)' must be a whole number"),
+            ("seven", "'Reopen window (days)' must be a whole number"),
+            (400, "cannot exceed 365 days"),
+        ):
+            with self.subTest(value=value):
+                with self.assertRaisesRegex(ValidationError, re.escape(words)):
+                    company.write({"helpdesk_reopen_window_days": value})
+        self.assertEqual(company.helpdesk_reopen_window_days, 7)
 
     def test_sql_looking_text_is_just_text(self):
         """Parameters, never SQL: the text is stored, found and searched as is."""

@@ -193,6 +193,39 @@ class TestIncidentReportEdges(IncidentReportCase):
         self.assertFalse(tree.xpath("//img[@onerror]"))
         self.assertIn("&lt;script&gt;", raw)
 
+    def test_portal_customer_s_email_is_the_customer_s(self):
+        """The coordinator has a portal account (a share user): her email is
+        still "from the customer" in the timeline."""
+        with self.mock_mail_gateway():
+            ticket = self._receive_email("LMS rất chậm")
+        self.assertTrue(self.customer.user_ids)
+        ticket.incident_report_lang = "en_US"
+        _raw, tree = self._render(ticket)
+        labels = self._texts(tree, "//table[contains(@class, 'o_mindx_timeline')]//td")
+        self.assertIn("Email from the customer", " ".join(labels))
+        self.assertNotIn("Message to the customer", " ".join(labels))
+
+    def test_private_dev_team_channel_named_for_every_agent(self):
+        """The Dev Team's channel may be a private group the agent is not in:
+        the report names it instead of failing on access."""
+        channel = self.env["discuss.channel"].create(
+            {
+                "name": "dev-team-private",
+                "channel_type": "group",
+                "channel_member_ids": [
+                    (0, 0, {"partner_id": self.manager.partner_id.id})
+                ],
+            }
+        )
+        self.team.escalation_channel_id = channel
+        ticket = self._create_ticket()
+        ticket.sudo().escalation_date = "2026-11-28 16:00:00"
+        ticket.incident_report_lang = "en_US"
+        with self.assertRaises(AccessError):
+            channel.with_user(self.agent).check_access("read")
+        raw, _tree = self._render(ticket)
+        self.assertIn("dev-team-private", raw)
+
     def test_printable_from_the_ticket_print_menu_by_agents_only(self):
         action = self.env.ref(
             "mindx_helpdesk_process.helpdesk_ticket_incident_report_action"

@@ -279,6 +279,20 @@ class TestSla(HelpdeskProcessCommon):
         scan_queries(2)  # warm the caches (views, subtypes, templates)
         self.assertEqual(scan_queries(20), scan_queries(5))
 
+    def test_notices_in_the_readers_time_zone_and_language(self):
+        """The scan runs as OdooBot (UTC, English): a note said 09:15 for a
+        deadline the Ho Chi Minh team reads as 16:15."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.agent.write({"tz": "Asia/Ho_Chi_Minh", "lang": "vi_VN"})
+        ticket = self._ticket("priority", user_id=self.agent.id)
+        self._scan(at(0, "09:15"))
+        activity = ticket.sla_breach_ids.activity_id
+        self.assertIn("16:15", activity.note)
+        self.assertNotIn("09:15", activity.note)
+        self.assertIn("Vi phạm SLA", activity.summary)
+        note = ticket.message_ids.filtered(lambda m: "16:15" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+
     def test_expedite_breach_emails_the_team_leader(self):
         ticket = self._ticket("expedite")
         with freeze_time(at(0, "09:10")), self.mock_mail_gateway():
