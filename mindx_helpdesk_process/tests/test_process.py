@@ -574,7 +574,7 @@ class TestReplayTicket00003(Replay00003, HelpdeskProcessCommon):
 class TestProcessMoveCost(HelpdeskProcessCommon):
     """The gate's price on one stage move (ACK done, New -> In Progress).
 
-    scripts/bench.sh compares it with helpdesk_mgmt's plain move (9 queries
+    scripts/bench.sh compares it with helpdesk_mgmt's plain move (10 queries
     there): the issue allows 8 more. Locked here so that a change to the gate or
     to the SLA recomputation shows up, the flush and the stage change's tracking
     message included; the same counts under pytest-odoo and odoo-bin.
