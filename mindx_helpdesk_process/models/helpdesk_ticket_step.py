@@ -42,8 +42,8 @@ class HelpdeskTicketStep(models.Model):
         string="Target",
         compute="_compute_target",
         store=True,
-        help="When this step was due under the ticket's class of service; empty "
-        "for steps without an SLA target.",
+        help="When this step was due under the ticket's class of service when it "
+        "was done; empty for steps without an SLA target.",
     )
     target_state = fields.Selection(
         selection=TARGET_STATES,
@@ -52,16 +52,15 @@ class HelpdeskTicketStep(models.Model):
         store=True,
     )
 
-    @api.depends(
-        "step",
-        "date",
-        "ticket_id.sla_ack_deadline",
-        "ticket_id.sla_escalation_deadline",
-        "ticket_id.sla_resolve_deadline",
-        "ticket_id.class_of_service",
-        "ticket_id.cos_policy_id",
-    )
+    @api.depends("step", "date", "ticket_id")
     def _compute_target(self):
+        """The deadline the step answered, read from the ticket when it is logged.
+
+        Not kept in step with the ticket's deadlines afterwards: a class changed
+        or a policy edited later must not turn an ACK that was on time under the
+        class of the day into a late one (timeline, report and compliance figures
+        are history). It also spares every stage move a search of the step logs.
+        """
         clock = WorkingClock()
         for record in self:
             if record.step == "update":

@@ -600,12 +600,12 @@ class TestProcessMoveCost(HelpdeskProcessCommon):
         return ticket
 
     def test_gated_move_query_count_around_the_clock(self):
-        ticket = self._assert_move_queries(13, users_affected=16, is_blocking=True)
+        ticket = self._assert_move_queries(12, users_affected=16, is_blocking=True)
         self.assertFalse(ticket.cos_policy_id._line_for("expedite").working_hours)
 
     def test_gated_move_query_count_in_working_hours(self):
         """Standard counts in working time: the calendar's intervals cost 4 more
         (its attendances, leaves, and the company that names it)."""
-        ticket = self._assert_move_queries(18, users_affected=1)
+        ticket = self._assert_move_queries(17, users_affected=1)
         self.assertEqual(ticket.class_of_service, "standard")
         self.assertTrue(ticket.cos_policy_id._line_for("standard").working_hours)

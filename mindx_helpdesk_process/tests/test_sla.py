@@ -293,6 +293,20 @@ class TestSla(HelpdeskProcessCommon):
         note = ticket.message_ids.filtered(lambda m: "16:15" in (m.body or ""))
         self.assertEqual(len(note), 1)
 
+    def test_step_keeps_the_target_it_answered(self):
+        """An ACK on time under the class of the day stays on time when the
+        class is raised later (history is not rewritten)."""
+        ticket = self._ticket("standard", user_id=self.agent.id)
+        with freeze_time(at(0, "09:30")):
+            ticket.sudo()._process_record_step("ack")
+        ack = ticket.process_step_ids.filtered(lambda s: s.step == "ack")
+        self.assertEqual((ack.deadline, ack.target_state), (at(0, "14:00"), "met"))
+        ticket.users_affected = 30  # now Expedite: ACK within 10 minutes
+        self.assertEqual(ticket.class_of_service, "expedite")
+        self.assertEqual(ticket.sla_ack_deadline, at(0, "09:10"))
+        self.env.flush_all()
+        self.assertEqual((ack.deadline, ack.target_state), (at(0, "14:00"), "met"))
+
     def test_expedite_breach_emails_the_team_leader(self):
         ticket = self._ticket("expedite")
         with freeze_time(at(0, "09:10")), self.mock_mail_gateway():
