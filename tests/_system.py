@@ -11,6 +11,7 @@ collide; every database is dropped at the end (of the test, or of the session fo
 the shared ones).
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -125,6 +126,17 @@ def helpdesk_template(request):
             name, "-i", "helpdesk_mgmt", "--without-demo=all", "--stop-after-init"
         ),
     )
+
+
+@contextlib.contextmanager
+def used_helpdesk_copy(request, tag):
+    """A fresh copy of the helpdesk_mgmt template for one test, dropped after."""
+    name = new_db_name(tag)
+    copy_database(helpdesk_template(request), name)
+    try:
+        yield name
+    finally:
+        drop_database(name)
 
 
 # The cast of the shared database with the addon: an agent and a manager of the

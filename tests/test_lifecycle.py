@@ -12,16 +12,7 @@ first time.
 
 import pytest
 
-from ._system import (
-    ADDON,
-    copy_database,
-    drop_database,
-    helpdesk_template,
-    new_db_name,
-    odoo_bin,
-    shell_json,
-    sql,
-)
+from ._system import ADDON, odoo_bin, shell_json, sql, used_helpdesk_copy
 
 OLD_TICKETS = 1000
 
@@ -161,10 +152,8 @@ def _tickets_by_stage(db):
 @pytest.fixture
 def used_helpdesk(request):
     """A helpdesk_mgmt database (no demo data) with 1,000 tickets, dropped after."""
-    name = new_db_name("life")
-    copy_database(helpdesk_template(request), name)
-    yield name
-    drop_database(name)
+    with used_helpdesk_copy(request, "life") as name:
+        yield name
 
 
 def test_install_use_uninstall_reinstall_with_1000_old_tickets(used_helpdesk):

@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from ._system import ADDON, copy_database, drop_database, new_db_name, odoo_bin
+from ._system import ADDON, odoo_bin, used_helpdesk_copy
 
 PREVIOUS_RELEASE = "a8f2c09"  # 18.0.1.0.0, end of session 1
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,12 +85,8 @@ def _addons_path(addon_dir):
 
 @pytest.fixture
 def upgrade_database(request):
-    from ._system import helpdesk_template
-
-    name = new_db_name("upg")
-    copy_database(helpdesk_template(request), name)
-    yield name
-    drop_database(name)
+    with used_helpdesk_copy(request, "upg") as name:
+        yield name
 
 
 def _current_version():

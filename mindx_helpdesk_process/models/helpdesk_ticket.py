@@ -1908,6 +1908,11 @@ class HelpdeskTicket(models.Model):
         )
         return self.with_context(lang=user.lang or self.env.lang, tz=tz).env
 
+    @api.model
+    def _sla_when(self, env, value):
+        """A deadline as the reader of `env` (_sla_reader_env) reads it."""
+        return format_datetime(env, value, tz=env.context.get("tz"), dt_format="short")
+
     def _sla_breach_texts(self, breach, user):
         """(note, activity summary) of a breach, for `user` to read."""
         env = self._sla_reader_env(user)
@@ -1915,9 +1920,7 @@ class HelpdeskTicket(models.Model):
         note = env._(
             "SLA breached: %(kind)s was due at %(deadline)s.",
             kind=kind,
-            deadline=format_datetime(
-                env, breach.deadline, tz=env.context.get("tz"), dt_format="short"
-            ),
+            deadline=self._sla_when(env, breach.deadline),
         )
         return note, env._("SLA breached: %(kind)s", kind=kind)
 
@@ -1991,12 +1994,7 @@ class HelpdeskTicket(models.Model):
                 note = env._(
                     "Most of the time allowed is used: the next SLA deadline is "
                     "%(deadline)s.",
-                    deadline=format_datetime(
-                        env,
-                        ticket.sla_next_deadline,
-                        tz=env.context.get("tz"),
-                        dt_format="short",
-                    ),
+                    deadline=self._sla_when(env, ticket.sla_next_deadline),
                 )
                 items.append((ticket, user, env._("SLA at risk"), note))
         self._sla_schedule_activities("mail.mail_activity_data_todo", items)
