@@ -114,6 +114,52 @@ ensure_chromium() {
     say "browser for the tours: $browser"
 }
 
+# --- libfaketime (the test suite at other moments) ----------------------------------
+# scripts/test.sh runs the time-sensitive tests again with the whole stack's clock
+# moved (PostgreSQL and Odoo alike) by libfaketime, Debian's `faketime` package.
+find_faketime_lib() {
+    local lib
+    for lib in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 \
+        /usr/local/lib/faketime/libfaketime.so.1; do
+        [[ -f "$lib" ]] && { echo "$lib"; return 0; }
+    done
+    return 1
+}
+
+ensure_faketime() {
+    local lib log="$LOCAL/apt-faketime.log"
+    if lib="$(find_faketime_lib)"; then
+        FAKETIME_LIB="$lib"
+        return 0
+    fi
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        die "libfaketime is missing: the tests run again with the clock moved (MINDX_CLOCKS).
+  As root: apt-get install faketime (Debian/Ubuntu).
+  Or skip the moved clocks: MINDX_CLOCKS= ./scripts/test.sh"
+    fi
+    mkdir -p "$LOCAL"
+    say "installing libfaketime with apt-get for the moved-clock runs (log: ${log#"$REPO_DIR"/})"
+    {
+        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q faketime
+    } >"$log" 2>&1 || {
+        tail -n 20 "$log" >&2
+        die "apt-get could not install faketime (log: $log); install it by hand, or run with MINDX_CLOCKS= to skip the moved clocks"
+    }
+    FAKETIME_LIB="$(find_faketime_lib)" || die "apt-get installed faketime but no libfaketime.so.1 was found (log: $log)"
+}
+
+# faketime_offset MOMENT: libfaketime's FAKETIME value ("+N"/"-N" seconds) that puts
+# the clock at MOMENT (anything `date -d` reads) now. An offset, not an absolute
+# time: PostgreSQL's processes and Odoo's start at different instants and must
+# agree on the time, and the moved clock keeps ticking.
+faketime_offset() {
+    local target now offset
+    target="$(date -u -d "$1" +%s)" || die "MINDX_CLOCKS: cannot read the moment '$1' (use a date -d format, e.g. '2031-03-12 09:05 +0700')"
+    now="$(date -u +%s)"
+    offset=$((target - now))
+    if ((offset >= 0)); then echo "+$offset"; else echo "$offset"; fi
+}
+
 # --- PostgreSQL --------------------------------------------------------------------
 # PG_HOST/PG_PORT/PG_USER/PG_PASSWORD are what Odoo is told; PG_STARTED_DIR is set when
 # this script started a private cluster (so only that one is stopped).

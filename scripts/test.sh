@@ -5,12 +5,20 @@
 # 2. install the addon once into a fresh database, run every test with pytest-odoo
 #    (the addon's tests and the repository's tests/, HttpCase included: --odoo-http);
 # 3. OCA's pass: odoo-bin -i the addon --test-enable on a second fresh database,
-#    failing on any ERROR/CRITICAL line in its log.
+#    failing on any ERROR/CRITICAL line in its log;
+# 4. the moved clocks: for each moment of MINDX_CLOCKS, the addon's tests (all but
+#    the browser tours) again on a database installed at that moment, with the
+#    clock of PostgreSQL and of Odoo moved there by libfaketime. A test or a demo
+#    record that leans on today's date fails here before the calendar reaches it.
 # Exit code is non-zero when either pass fails. Extra arguments go to pytest.
 source "$(dirname "$0")/lib.sh"
 
 require_odoo_src
 ensure_venv
+# a Sunday night (Monday morning in Vietnam, where the demo team works) and a
+# weekday morning, years apart; MINDX_CLOCKS= (empty) skips the moved clocks
+MINDX_CLOCKS="${MINDX_CLOCKS-2027-01-03 23:30 UTC;2031-03-12 09:05 +0700}"
+[[ -z "$MINDX_CLOCKS" ]] || ensure_faketime
 # The browser tours (tests/test_tour.py) fail rather than skip without a browser;
 # MINDX_REQUIRE_BROWSER=0 lets them be skipped.
 export MINDX_REQUIRE_BROWSER="${MINDX_REQUIRE_BROWSER:-1}"
@@ -23,6 +31,31 @@ DB="mindx_test_$RUN_ID"
 DB_OCA="mindx_oca_$RUN_ID"
 
 trap 'finish_run "$RUN_DIR" "${status:-1}" "$DB" "$DB_OCA"' EXIT
+
+# run_at_moment N MOMENT: step 4 for one moment, in a subshell whose whole stack
+# (its own PostgreSQL cluster included) runs under libfaketime.
+run_at_moment() (
+    local n="$1" moment="$2" dir="$RUN_DIR/clock$1" db="mindx_clock$1_$RUN_ID"
+    export FAKETIME LD_PRELOAD="$FAKETIME_LIB" DONT_FAKE_MONOTONIC=1
+    FAKETIME="$(faketime_offset "$moment")"
+    PG_STARTED_DIR=""
+    trap 'pg_private_stop' EXIT
+    pg_private_start "$dir/pg" throwaway
+    write_config "$dir/odoo.conf" "$dir/data" "http_interface = 127.0.0.1" \
+        "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0"
+    say "moved clock $n: $(date '+%a %Y-%m-%d %H:%M %Z') ($moment); installing $ADDON into $db"
+    odoo_bin -c "$dir/odoo.conf" -d "$db" -i "$ADDON" --stop-after-init \
+        --log-level=warn --logfile="$dir/install.log" \
+        || { tail -n 40 "$dir/install.log" >&2; echo "installing failed" >"$dir/summary"; return 1; }
+    local rc=0
+    "$VENV/bin/python" -m pytest --odoo-config="$dir/odoo.conf" --odoo-database="$db" \
+        --odoo-http --odoo-log-level=warn -p no:cacheprovider \
+        --ignore="$ADDON/tests/test_tour.py" "$ADDON" >"$dir/pytest.log" 2>&1 || rc=1
+    grep -E '^(FAILED|ERROR) ' "$dir/pytest.log" | head -n 40 || true
+    grep -E '^=+ .*(passed|failed|error|no tests ran).* =+$' "$dir/pytest.log" | tail -n 1 \
+        | tr -d '=' | sed 's/^ *//' >"$dir/summary" || true
+    return "$rc"
+)
 
 # A throw-away cluster per run: two runs at once never share a port or a database.
 ensure_pg "$RUN_DIR/pg" throwaway
@@ -64,6 +97,16 @@ say "OCA pass: $(grep -c . <<<"$oca_warnings" || true) WARNING line(s) in the lo
 [[ -z "$oca_warnings" ]] || cut -c1-300 <<<"$oca_warnings" | head -n 20
 say "OCA pass: ${oca_result:-no test result line found}"
 [[ -n "$oca_result" ]] || status=1
+
+if [[ -n "$MINDX_CLOCKS" ]]; then
+    n=0
+    IFS=';' read -r -a moments <<<"$MINDX_CLOCKS"
+    for moment in "${moments[@]}"; do
+        n=$((n + 1))
+        run_at_moment "$n" "$moment" || status=1
+        say "moved clock $n ($moment): $(cat "$RUN_DIR/clock$n/summary" 2>/dev/null || echo 'no result')"
+    done
+fi
 
 # pytest's own summary last, so that it is the run's closing line.
 echo "$pytest_summary"

@@ -1,11 +1,13 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.mail.tests.common import freeze_all_time
 
 from ..models import process_rules
 from .common import HelpdeskProcessCommon
@@ -581,21 +583,31 @@ class TestProcessMoveCost(HelpdeskProcessCommon):
     """
 
     def _assert_move_queries(self, expected, **ticket_values):
-        dates = {
-            "assessment_date": "2026-11-28 22:42:00",
-            "ack_date": "2026-11-28 22:44:00",
-        }
-        warm_up = self._create_ticket(**ticket_values)
-        ticket = self._create_ticket(**ticket_values)
-        (warm_up | ticket).write(dates)
+        """The move measured on a Monday at 09:10 (working time) of a fixed week,
+        the tickets received at 09:00: the count must not depend on the day the
+        suite runs (a working-hours clock asks the calendar for the days between
+        receipt and now: received at the real "now", acknowledged on a fixed
+        date, the count followed the calendar)."""
+        monday = datetime(2026, 11, 30, 9, 0)
+        with freeze_all_time(monday):
+            warm_up = self._create_ticket(received_date=monday, **ticket_values)
+            ticket = self._create_ticket(received_date=monday, **ticket_values)
+            (warm_up | ticket).sudo().write(
+                {
+                    "assessment_date": monday + timedelta(minutes=5),
+                    "ack_date": monday + timedelta(minutes=8),
+                }
+            )
         self.assertEqual(ticket.stage_id.process_role, "new")
         in_progress = self.stage_by_role["in_progress"]
-        # the same move once, so that registry caches (access rules, views) are warm
-        warm_up.with_user(self.agent).write({"stage_id": in_progress.id})
-        self.env.flush_all()
-        self.env.invalidate_all()
-        with self.assertQueryCount(expected):
-            ticket.with_user(self.agent).write({"stage_id": in_progress.id})
+        with freeze_all_time(monday + timedelta(minutes=10)):
+            # the same move once, so that registry caches (access rules, views)
+            # are warm
+            warm_up.with_user(self.agent).write({"stage_id": in_progress.id})
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self.assertQueryCount(expected):
+                ticket.with_user(self.agent).write({"stage_id": in_progress.id})
         self.assertEqual(ticket.stage_id, in_progress)
         return ticket
 
