@@ -3,7 +3,7 @@
 {
     "name": "Helpdesk Support Process",
     "summary": "Make the helpdesk follow, check and measure a 7-step support process",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "After-Sales",
     "website": "https://github.com/mindx/mindx_helpdesk_process",
     "author": "MindX",
@@ -26,6 +26,7 @@
         "report/helpdesk_process_analysis_views.xml",
         "wizards/helpdesk_ticket_step_wizard_views.xml",
         "wizards/helpdesk_ticket_move_wizard_views.xml",
+        "wizards/helpdesk_ticket_received_wizard_views.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/mail_template_data.xml",
         "data/mail_notification_templates.xml",

@@ -176,7 +176,7 @@ BAD_VALUES = [
     ({"users_affected": 2_147_483_647}, ["'Users affected'", "2147483647"]),
     ({"cos_override": "bogus", "cos_override_reason": "x"}, ["'Class override'"]),
     ({"cos_override": "expedite"}, ["needs a reason"]),
-    ({"class_of_service": "bogus"}, ["set by the support process"]),
+    ({"class_of_service": "bogus"}, ["recorded by the support process"]),
     ({"stage_id": "abc"}, ["stage", "'abc'"]),
     ({"stage_id": False}, ["stage", "False"]),
     ({"stage_id": 999_999_999}, ["does not exist"]),
@@ -224,7 +224,7 @@ def test_step_dates_and_class_are_the_process_s_to_set(agent, ticket):
     ]
     first_fault = faults[0]
     for fault in faults:
-        assert fault.clean and "set by the support process" in fault.message, fault
+        assert fault.clean and "recorded by the support process" in fault.message, fault
     assert "ACK sent on, Assessed on" in first_fault.message, first_fault
     record = _read(agent, ticket, "ack_date", "assessment_date", "class_of_service")
     assert (record["ack_date"], record["assessment_date"]) == (False, False)

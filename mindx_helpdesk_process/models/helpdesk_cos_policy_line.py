@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .helpdesk_cos_policy import (
     CLASSES_OF_SERVICE,
@@ -142,14 +142,14 @@ class HelpdeskCosPolicyLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_whole_numbers(self, vals, SLA_TARGET_FIELDS)
+            self._check_line_vals(vals)
         lines = super().create(vals_list)
         lines.policy_id._clear_policy_cache()
         lines.policy_id._reclassify_open_tickets()
         return lines
 
     def write(self, vals):
-        check_whole_numbers(self, vals, SLA_TARGET_FIELDS)
+        self._check_line_vals(vals)
         res = super().write(vals)
         if {"policy_id", "class_of_service"} & set(vals):
             self.policy_id._clear_policy_cache()
@@ -205,6 +205,17 @@ class HelpdeskCosPolicyLine(models.Model):
         res = super().unlink()
         policies._clear_policy_cache()
         return res
+
+    def _check_line_vals(self, vals):
+        check_whole_numbers(self, vals, SLA_TARGET_FIELDS)
+        if "company_id" in vals and not self.env.su:
+            # a related field: written, it would move the whole policy
+            raise UserError(
+                self.env._(
+                    "A Class of Service line belongs to its policy's company: "
+                    "change the company on the policy, not on one of its lines."
+                )
+            )
 
     @api.depends("class_of_service")
     def _compute_sequence(self):

@@ -7,13 +7,14 @@ from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import (
     SQL,
     create_index,
     email_normalize,
     format_datetime,
     html2plaintext,
+    ormcache,
 )
 
 from odoo.addons.base.models.res_partner import _lang_get
@@ -31,6 +32,8 @@ USERS_AFFECTED_PATTERNS = [
     r"(?:users? affected|affected users?|số người bị ảnh hưởng)\s*[:=]?\s*(\d{1,6})",
     r"(\d{1,6})\s*(?:users|students|học viên|học sinh|người dùng|sinh viên)\b",
 ]
+# how much earlier than its arrival an email's Date may be (the customer's Send)
+EMAIL_DATE_TOLERANCE = timedelta(minutes=5)
 # an email's hint above this is not trusted (the field itself allows more)
 MAX_SUGGESTED_USERS = 10_000
 
@@ -42,11 +45,9 @@ CHECK_ICONS = {
 
 # the process's internal notes: agents only (customers read their own tickets)
 AGENTS = "helpdesk_mgmt.group_helpdesk_user_own"
-# Set by the process only, never written by clients (_check_process_vals).
-PROCESS_SET_FIELDS = frozenset(
-    [date_field for date_field, _kind in process_rules.STEPS.values()]
-    + ["class_of_service"]
-)
+# the module whose stored ticket fields are the process's record, unless people
+# type them (process_rules.TICKET_USER_INPUTS)
+MODULE = "mindx_helpdesk_process"
 SLA_DEADLINE_FIELDS = (
     "sla_ack_deadline",
     "sla_update_deadline",
@@ -70,6 +71,12 @@ SLA_KINDS_CLOSED_BY_STEP = {
     "resolve": ("resolve", "update"),
     "close": ("update",),
 }
+
+
+def text_as_html(text):
+    """Text (a customer's words) as HTML that shows it as written: escaped, line
+    breaks kept, no link made clickable (plaintext2html would)."""
+    return Markup("<p>{}</p>").format(Markup("<br/>").join(str(text).splitlines()))
 
 
 class HelpdeskTicket(models.Model):
@@ -120,7 +127,11 @@ class HelpdeskTicket(models.Model):
         string="Override reason", tracking=True, groups=AGENTS
     )
     cos_override_user_id = fields.Many2one(
-        comodel_name="res.users", string="Overridden by", readonly=True, copy=False
+        comodel_name="res.users",
+        string="Overridden by",
+        readonly=True,
+        copy=False,
+        groups=AGENTS,
     )
     # compute_sudo: the class in words is the customer's to read (portal, emails)
     # and the employee's who asked; the policy behind it is the helpdesk's
@@ -141,6 +152,7 @@ class HelpdeskTicket(models.Model):
     )
     priority_manual = fields.Boolean(
         string="Priority set by hand",
+        readonly=True,
         copy=False,
         help="An agent chose the stars; they no longer follow the class.",
     )
@@ -148,6 +160,7 @@ class HelpdeskTicket(models.Model):
     process_role = fields.Selection(related="stage_id.process_role", store=True)
     received_date = fields.Datetime(
         default=fields.Datetime.now,
+        readonly=True,
         copy=False,
         help="When the request was received: the email's date for emailed "
         "requests, else the creation. SLA clocks start here.",
@@ -331,12 +344,14 @@ class HelpdeskTicket(models.Model):
     )
     users_affected_suggested = fields.Boolean(
         string="Users affected suggested by the email",
+        readonly=True,
         copy=False,
         help="Users affected was pre-filled from the customer's email (e.g. '15 "
         "học viên'); confirm it when classifying.",
     )
     confirmation_suggestion = fields.Text(
         string="Possible confirmation",
+        readonly=True,
         copy=False,
         help="The customer's reply to the resolution email: confirm the resolution "
         "with it if it says the issue is fixed.",
@@ -411,6 +426,42 @@ class HelpdeskTicket(models.Model):
         help="Language of the printed incident report: the customer's by default.",
     )
 
+    @api.depends("team_id")
+    def _compute_stage_id(self):
+        """A ticket sent to another team keeps its place in the process.
+
+        helpdesk_mgmt puts a ticket in the new team's first stage when its stage
+        is not one of the new team's: writing only the team reopened a closed or
+        cancelled ticket, with no reason, no manager and no log, past the gate
+        (which sees writes of stage_id). The ticket takes the new team's stage of
+        the same process role instead; a change of role is a move, made with
+        the stage through the gate.
+        """
+        stages_of = {}  # team: its stages, asked once per team
+        for team in self.team_id | self.env["helpdesk.ticket.team"]:
+            stages_of[team] = team._get_applicable_stages()
+        moving = self.filtered(
+            lambda t: t.stage_id.process_role and t.stage_id not in stages_of[t.team_id]
+        )
+        for ticket in moving:
+            role = ticket.stage_id.process_role
+            same_role = stages_of[ticket.team_id].filtered(
+                lambda s, role=role: s.process_role == role
+            )
+            if not same_role:
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s cannot go to team %(team)s: that team "
+                        "has no stage for %(role)s, where the ticket stands. Give "
+                        "the team such a stage, or move the ticket first.",
+                        ticket=ticket.display_name,
+                        team=ticket.team_id.display_name,
+                        role=ticket._process_text(process_rules.ROLE_LABELS[role]),
+                    )
+                )
+            ticket.stage_id = same_role[:1]
+        return super(HelpdeskTicket, self - moving)._compute_stage_id()
+
     @api.depends("partner_id.lang")
     def _compute_incident_report_lang(self):
         for ticket in self:
@@ -441,8 +492,6 @@ class HelpdeskTicket(models.Model):
         "is_blocking",
         "class_of_service",
         "cos_override",
-        "cos_override_reason",
-        "cos_override_user_id",
         "cos_policy_id",
     )
     @api.depends_context("lang")
@@ -621,6 +670,24 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    @api.constrains("previous_ticket_id", "company_id")
+    def _check_previous_ticket_company(self):
+        """A link names the linked ticket's number and title: never another
+        company's (whoever reads this ticket could not read that one)."""
+        for ticket in self.filtered("previous_ticket_id"):
+            previous = ticket.previous_ticket_id
+            if previous == ticket or previous.company_id != ticket.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(ticket)s cannot be a follow-up of %(previous)s: "
+                        "link a ticket of the same company (%(company)s), other "
+                        "than itself.",
+                        ticket=ticket.display_name,
+                        previous=previous.sudo().number or previous.id,
+                        company=ticket.company_id.display_name,
+                    )
+                )
+
     @api.onchange("cos_override")
     def _onchange_cos_override(self):
         if not self.cos_override:
@@ -729,6 +796,7 @@ class HelpdeskTicket(models.Model):
     def action_process_move(self):
         """Reopen, cancel or (managers) force a move: a reason is asked first."""
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Move with a reason"),
@@ -738,6 +806,22 @@ class HelpdeskTicket(models.Model):
             "context": {
                 "default_ticket_id": self.id,
                 "default_force": self.env.context.get("process_force_move", False),
+            },
+        }
+
+    def action_correct_received_date(self):
+        """A manager's logged correction of the received time (a phone report)."""
+        self.ensure_one()
+        self.env["helpdesk.ticket.received.wizard"]._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Correct received time"),
+            "res_model": "helpdesk.ticket.received.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_ticket_id": self.id,
+                "default_received_date": fields.Datetime.to_string(self.received_date),
             },
         }
 
@@ -770,7 +854,8 @@ class HelpdeskTicket(models.Model):
                 "default_composition_mode": "comment",
                 "default_template_id": template.id,
                 "default_email_layout_xmlid": "mail.mail_notification_light",
-                "mindx_process_step": step,
+                # the composer records the step once sent (mail_compose_message)
+                "default_process_step": step,
             },
         }
 
@@ -801,25 +886,12 @@ class HelpdeskTicket(models.Model):
     def _check_process_vals(self, vals):
         """Refuse, in words, what RPC clients can send and the form cannot.
 
-        The step dates open the gates and the class sets the SLA: only the process
-        sets them (the step dialogs and emails, the classification), else a client
-        would pass a gate without doing the step or change the class without the
-        override's reason; code that must (data files, sudo) runs as superuser.
         Values the ORM or PostgreSQL cannot store would fail with a traceback.
         """
-        set_by_process = sorted(PROCESS_SET_FIELDS & set(vals))
-        if set_by_process and not self.env.su:
-            raise UserError(
-                self.env._(
-                    "%(fields)s: set by the support process, not by hand. Use the "
-                    "step buttons; to change the class, set 'Class override' with "
-                    "a reason.",
-                    fields=", ".join(
-                        self._fields[fname].get_description(self.env)["string"]
-                        for fname in set_by_process
-                    ),
-                )
-            )
+        self._check_process_record(vals)
+        if vals.get("previous_ticket_id") and not self.env.su:
+            # the link shows the other ticket's number and title to its readers
+            self.browse(vals["previous_ticket_id"]).check_access("read")
         check_whole_numbers(self, vals, ["users_affected"])
         override = vals.get("cos_override")
         if override and not (
@@ -840,14 +912,69 @@ class HelpdeskTicket(models.Model):
                 )
             )
 
+    @api.model
+    @ormcache()
+    def _process_record_fields(self):
+        """The stored fields of this addon that only the process writes.
+
+        Derived from the declarations: every stored field this addon adds to (or
+        redefines on) the ticket, less the ones people type. A new field is the
+        process's until it is listed as a user input in process_rules.
+        """
+        return frozenset(
+            fname
+            for fname, field in self._fields.items()
+            if field.store
+            and MODULE in (field._modules or ())
+            and fname not in process_rules.TICKET_USER_INPUTS
+        )
+
+    def _check_process_record(self, vals):
+        """Only the process writes its record (process_rules: "Who writes what").
+
+        `readonly` protects the form only: an RPC client, an import or a context
+        default could write a step's time, erase a breach, silence the scan or
+        restart the SLA clock. The process writes these as superuser code (the
+        step dialogs and emails, the mail gateway, the scan), after checking the
+        user's right to act.
+        """
+        if self.env.su:
+            return
+        written = set(vals)
+        if not self:  # a creation: context defaults are written too
+            written |= {
+                key[len("default_") :]
+                for key in self.env.context
+                if key.startswith("default_")
+            }
+        written &= self._process_record_fields()
+        if written:
+            raise UserError(
+                self.env._(
+                    "%(fields)s: recorded by the support process, not written by "
+                    "hand. Use the step buttons; to change the class, set 'Class "
+                    "override' with a reason; to correct when a ticket was "
+                    "received, a helpdesk manager uses 'Correct received time'.",
+                    fields=", ".join(
+                        sorted(
+                            self._fields[fname].get_description(self.env)["string"]
+                            for fname in written
+                        )
+                    ),
+                )
+            )
+
     def _stamp_cos_override(self, vals):
-        """Record who overrode the class: the user writing, not whoever flushes."""
-        if "cos_override" in vals and "cos_override_user_id" not in vals:
+        """Record who overrode the class: the user writing, stamped here (the
+        client never says who signed; _check_process_record refuses it)."""
+        if "cos_override" in vals:
             vals["cos_override_user_id"] = vals["cos_override"] and self.env.uid
 
     def action_cos_follow_class(self):
         """Let the stars follow the class again after a manual priority."""
-        self.priority_manual = False
+        self.check_access("write")
+        # sudo: the flag is the process's record (_check_process_record)
+        self.sudo().priority_manual = False
         self._recompute_class_of_service()
 
     def _flag_manual_priority(self):
@@ -858,7 +985,8 @@ class HelpdeskTicket(models.Model):
             and t.priority != t.cos_policy_id._priority_for(t.class_of_service)
         )
         if chosen:
-            chosen.write({"priority_manual": True})
+            # sudo: the flag is the process's record (_check_process_record)
+            chosen.sudo().write({"priority_manual": True})
 
     def _recompute_class_of_service(self):
         """Queue policy, class, priority and deadlines of these tickets."""
@@ -934,14 +1062,22 @@ class HelpdeskTicket(models.Model):
             self.browse(ids).write(values)
 
     def _cos_rationale_text(self, labels):
+        """The class in words, as the customer may read it (portal, ACK email).
+
+        An override names the class the team chose and the automatic reason; the
+        agent's own justification (cos_override_reason) stays internal.
+        """
         self.ensure_one()
+        automatic = self._cos_automatic_rationale(labels)
         if self.cos_override:
             return self.env._(
-                "Overridden to %(cls)s by %(user)s: %(reason)s",
+                "%(cls)s, set by the support team (automatically: %(auto)s)",
                 cls=labels[self.cos_override],
-                user=self.cos_override_user_id.name or self.env._("someone"),
-                reason=(self.cos_override_reason or "").strip(),
+                auto=automatic or self.env._("not classified"),
             )
+        return automatic
+
+    def _cos_automatic_rationale(self, labels):
         if not self.cos_policy_id or not self.class_of_service:
             return False
         count = self.users_affected
@@ -956,11 +1092,12 @@ class HelpdeskTicket(models.Model):
             cls=labels[base_class],
             range=self.cos_policy_id._range_label(base_class),
         )
-        if self.cos_blocking_raised:
+        raised = self.cos_policy_id._classify(count, self.is_blocking)
+        if raised[1]:
             return self.env._(
                 "%(text)s, blocking work raises it to %(cls)s",
                 text=text,
-                cls=labels[self.class_of_service],
+                cls=labels[raised[0]],
             )
         if self.is_blocking:
             return self.env._("%(text)s, blocking work", text=text)
@@ -1104,9 +1241,7 @@ class HelpdeskTicket(models.Model):
 
     def _process_record_step(self, step, message=None):
         """Mark `step` done now, by the current user, and move on if a gate opens."""
-        # the caller may be anyone who can post on the ticket (message_post with
-        # the step's context): only who may change the ticket does its steps
-        self.check_access("write")
+        self._process_check_step_allowed()
         # the header buttons check it too; a dialog opened before the ticket was
         # cancelled, or an RPC client, comes here directly
         self._process_check_open()
@@ -1138,6 +1273,26 @@ class HelpdeskTicket(models.Model):
         )
         self._process_auto_advance()
         self._sla_refresh_status()
+
+    def _process_check_step_allowed(self):
+        """Who records a step: a helpdesk user who may change these tickets, or
+        the process itself (superuser code: the mail gateway, the scan, the
+        portal's confirmation of the customer's own ticket).
+
+        Decided from the real user, never from the context: Odoo's chat routes
+        post as superuser with whatever context the caller sends.
+        """
+        if self.env.su:
+            return
+        if not self.env.user.has_group(AGENTS):
+            raise AccessError(
+                self.env._(
+                    "Only helpdesk users record the steps of a ticket; %(user)s is "
+                    "not one. Ask the team handling it.",
+                    user=self.env.user.name,
+                )
+            )
+        self.check_access("write")
 
     def _process_auto_advance(self):
         """Move each ticket as far forward as its completed steps allow.
@@ -1270,14 +1425,19 @@ class HelpdeskTicket(models.Model):
                 )
 
     def _process_ask_agent(self, summary, note=""):
-        """A to-do for the people handling the ticket (assignee, else team leader)."""
+        """A to-do for the people handling the ticket (assignee, else team leader).
+
+        `note` is text (often the customer's words): escaped, never HTML, so a
+        link or a tracking image in a reply stays text in the activity and in
+        the email that announces it.
+        """
         self.ensure_one()
         user = self.user_id or self.team_id.user_id or self.team_id.user_ids[:1]
         if user:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=summary,
-                note=note,
+                note=text_as_html(note) if note else "",
                 user_id=user.id,
             )
         else:
@@ -1335,19 +1495,37 @@ class HelpdeskTicket(models.Model):
         return super().fields_get(allfields=allfields, attributes=attributes)
 
     def message_update(self, msg_dict, update_vals=None):
+        """A reply has an effect only when the ticket's customer wrote it.
+
+        Anyone may reply on the thread (a colleague in CC, a stranger quoting the
+        right In-Reply-To, a machine): the email is stored on the ticket, but only
+        the customer's word confirms a resolution, reopens a closed ticket or
+        restarts the silence clock (reminder, confirmation by timeout).
+        """
         res = super().message_update(msg_dict, update_vals=update_vals)
-        automatic = self.env.context.get("mindx_automatic_email")
-        if automatic or not self._is_customer_email(msg_dict):
+        if self.env.context.get("mindx_automatic_email"):
             return res
-        self.last_customer_message_date = fields.Datetime.now()
-        for ticket in self:
+        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        for ticket in self.filtered(lambda t: t._is_customer(author)):
+            ticket.last_customer_message_date = fields.Datetime.now()
             ticket._on_customer_reply(msg_dict)
         return res
 
-    def _is_customer_email(self, msg_dict):
-        """Not from an internal user (partner_share: stored, no users search)."""
-        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        return not author or author.partner_share
+    def _is_customer(self, partner):
+        """Whether `partner` speaks for this ticket's customer: the ticket's
+        contact, or (company setting) a contact of the same company."""
+        self.ensure_one()
+        customer = self.partner_id
+        if not partner or not customer or not partner.partner_share:
+            return False
+        if partner == customer:
+            return True
+        company = self.company_id or self.env.company
+        return bool(
+            company.helpdesk_colleagues_speak_for_customer
+            and customer.commercial_partner_id.is_company
+            and partner.commercial_partner_id == customer.commercial_partner_id
+        )
 
     def _on_customer_reply(self, msg_dict):
         """What a customer's reply means depends on where the ticket stands."""
@@ -1419,17 +1597,31 @@ class HelpdeskTicket(models.Model):
         return self.browse()
 
     def _received_date_from_email(self, date_string):
-        """The email's Date header, unless it is in the future or absurdly old."""
-        now = fields.Datetime.now()
-        received = fields.Datetime.to_datetime(date_string) if date_string else None
-        if received and now - timedelta(days=30) <= received <= now + timedelta(
-            hours=1
-        ):
-            return received, None
-        return now, self.env._(
-            "The email's date (%(date)s) is not plausible: the receipt time is the "
-            "time it arrived.",
+        """The email's Date header, within a few minutes before it reached us.
+
+        The Date header is the sender's to write: backdated, it would make a ticket
+        arrive breached (notes, activities, the leader's email); in the future,
+        restart the clock. The SLA counts from when our mail server got the email
+        (mail_thread.email_arrival), or from the Date header when that is at most
+        EMAIL_DATE_TOLERANCE earlier (the time the customer pressed Send).
+        """
+        arrival = (
+            fields.Datetime.to_datetime(self.env.context.get("mindx_email_arrival"))
+            or fields.Datetime.now()
+        )
+        try:
+            written = fields.Datetime.to_datetime(date_string) if date_string else None
+        except ValueError:
+            written = None
+        if written and arrival - EMAIL_DATE_TOLERANCE <= written <= arrival:
+            return written, None
+        if written and arrival < written <= arrival + EMAIL_DATE_TOLERANCE:
+            return arrival, None  # the sender's clock is a little fast
+        return arrival, self.env._(
+            "The email's date (%(date)s) is not when it reached us: the ticket "
+            "counts from its arrival, %(arrival)s.",
             date=date_string or self.env._("missing"),
+            arrival=format_datetime(self.env, arrival, dt_format="short"),
         )
 
     @api.model
@@ -1530,14 +1722,25 @@ class HelpdeskTicket(models.Model):
         )
         self.confirmation_reminder_date = fields.Datetime.now()
 
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
-        step = self.env.context.get("mindx_process_step")
-        if step and self._process_is_customer_email(message, step):
-            self.with_context(mindx_process_step=False)._process_record_step(
-                step, message
+    def _message_update_content(self, message, body, *args, **kwargs):
+        """A message that records a step stays as it was sent (the route lets
+        its author edit or empty it): the step log and the incident report quote
+        it."""
+        logged = (
+            self.env["helpdesk.ticket.step"]
+            .sudo()
+            .search_count([("message_id", "=", message.id)], limit=1)
+        )
+        if logged:
+            raise UserError(
+                self.env._(
+                    "This message records a step of ticket %(ticket)s: it cannot be "
+                    "edited or deleted. Post a new message to add or correct "
+                    "something.",
+                    ticket=self.display_name,
+                )
             )
-        return message
+        return super()._message_update_content(message, body, *args, **kwargs)
 
     def _process_is_customer_email(self, message, step):
         """A customer step counts only for a real email to the ticket's customer."""
@@ -1641,17 +1844,19 @@ class HelpdeskTicket(models.Model):
                 by_status.setdefault(status, self.browse())
                 by_status[status] |= ticket
         for status, tickets in by_status.items():
-            tickets.write({"sla_status": status})
+            # sudo: the SLA bookkeeping is the process's (_check_process_record)
+            tickets.sudo().write({"sla_status": status})
 
     def _sla_on_stage_change(self, stage):
         """Stop the resolution clock in pause stages, restart it when leaving."""
         now = fields.Datetime.now()
         for ticket in self:
             pausing = ticket.cos_policy_id._sla_pauses_in(stage)
+            # sudo: the SLA bookkeeping is the process's (_check_process_record)
             if pausing and not ticket.sla_pause_start:
-                ticket.sla_pause_start = now
+                ticket.sudo().sla_pause_start = now
             elif not pausing and ticket.sla_pause_start:
-                ticket.write(
+                ticket.sudo().write(
                     {
                         "sla_paused_minutes": ticket.sla_paused_minutes
                         + ticket._sla_minutes_between(ticket.sla_pause_start, now),
@@ -1786,7 +1991,9 @@ class HelpdeskTicket(models.Model):
 
     def _sla_flag_breaches(self, now):
         """One breach per passed deadline (never twice), with note and activity."""
-        Breach = self.env["helpdesk.sla.breach"]
+        # sudo: the breach log and the SLA bookkeeping are the process's record,
+        # also when a manager runs the scan ("Flag now")
+        Breach = self.env["helpdesk.sla.breach"].sudo()
         existing = set(
             Breach.search([("ticket_id", "in", self.ids)]).mapped(
                 lambda b: (b.ticket_id.id, b.kind, b.deadline)
@@ -1832,7 +2039,7 @@ class HelpdeskTicket(models.Model):
                 values["sla_update_missed"] = ticket.sla_update_missed + 1
             else:
                 values[f"sla_{kind}_flagged"] = True
-            ticket.write(values)
+            ticket.sudo().write(values)
 
     def _sla_announce_breaches(self, breaches):
         """Internal note, activity for the assignee (else team leader), and for
@@ -1998,7 +2205,7 @@ class HelpdeskTicket(models.Model):
                 )
                 items.append((ticket, user, env._("SLA at risk"), note))
         self._sla_schedule_activities("mail.mail_activity_data_todo", items)
-        self.write({"sla_status": "at_risk"})
+        self.sudo().write({"sla_status": "at_risk"})
 
     def _sla_close_breaches(self, step):
         """A step done closes the open breaches (and their activities) it answers."""

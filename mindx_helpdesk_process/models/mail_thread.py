@@ -2,8 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import codecs
 import logging
+from datetime import timedelta, timezone
+from email.utils import parsedate_to_datetime
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import email_normalize
 
 _logger = logging.getLogger(__name__)
@@ -53,6 +55,30 @@ def is_automatic_email(message):
         return True
     sender = email_normalize(headers.get("from", "")) or ""
     return sender.split("@")[0] in AUTOMATIC_SENDERS
+
+
+# how old our own mail server's trace of an email may be (mail waiting for the
+# fetchmail server, a gateway down over a weekend)
+MAX_ARRIVAL_AGE = timedelta(days=7)
+
+
+def email_arrival(message, now):
+    """When our mail server got the email: the date of its topmost Received trace.
+
+    Every mail server on the way adds a Received header on top; the topmost is
+    our server's, written when the email arrived, whatever the sender put in the
+    Date header. Without a plausible one, the email arrives now.
+    """
+    traces = message.get_all("Received") or []
+    stamp = traces[0].rsplit(";", 1)[-1].strip() if traces else ""
+    try:
+        arrived = parsedate_to_datetime(stamp)
+    except (TypeError, ValueError, IndexError):
+        return now
+    if arrived.tzinfo is None:
+        return now
+    arrived = arrived.astimezone(timezone.utc).replace(tzinfo=None)
+    return arrived if now - MAX_ARRIVAL_AGE <= arrived <= now else now
 
 
 class MailThread(models.AbstractModel):
@@ -110,8 +136,13 @@ class MailThread(models.AbstractModel):
             )
 
     def _message_route_process(self, message, message_dict, routes):
-        """Tell the receiving record (message_update) that a machine wrote this."""
+        """Tell the receiving record whether a machine wrote this (message_update)
+        and when our mail server got it (message_new's received time)."""
+        arrival = email_arrival(message, fields.Datetime.now())
         return super(
             MailThread,
-            self.with_context(mindx_automatic_email=is_automatic_email(message)),
+            self.with_context(
+                mindx_automatic_email=is_automatic_email(message),
+                mindx_email_arrival=fields.Datetime.to_string(arrival),
+            ),
         )._message_route_process(message, message_dict, routes)

@@ -44,6 +44,60 @@ STEP_SELECTION = [
     ("summary", "Log final summary"),
 ]
 
+# Internal steps: the ticket fields each one's dialog asks for (True: required).
+STEP_INPUTS = {
+    "assess": {
+        "users_affected": True,
+        "is_blocking": False,
+        "assessment_note": True,
+    },
+    "investigate": {
+        "investigation_findings": True,
+        "investigation_scope": False,
+        "investigation_hypothesis": False,
+        "investigation_decision": True,
+        "workaround": False,
+    },
+    "escalate": {
+        "investigation_findings": True,
+        "escalation_request": True,
+        "workaround": False,
+        "escalation_links": False,
+    },
+    "dev_response": {
+        "root_cause": True,
+        "resolution_summary": True,
+        "permanent_fix_plan": False,
+        "verification_checklist": False,
+    },
+    "confirm": {"customer_confirmation": True},
+    "summary": {
+        "lessons_learned": True,
+        "incident_pattern": False,
+        "kb_recommendation": False,
+        "follow_up_plan": False,
+    },
+}
+
+# Who writes what. The fields of helpdesk.ticket that people type (the form, the
+# step dialogs, imports, RPC clients): every other stored field this addon adds to
+# the ticket is the process's record (a step's time, the class, a deadline, the
+# SLA bookkeeping, a measured phase) and only the process writes it, as superuser
+# code (helpdesk.ticket._check_process_record). A manager corrects the received
+# time with a logged action, never by writing it.
+TICKET_USER_INPUTS = frozenset(
+    {
+        "users_affected",
+        "is_blocking",
+        "cos_override",
+        "cos_override_reason",
+        "priority",
+        "previous_ticket_id",
+        "incident_report_lang",
+        *(fname for inputs in STEP_INPUTS.values() for fname in inputs),
+    }
+)
+
 # Conditions the transitions require: code -> (test on a ticket, what is missing).
 Condition = namedtuple("Condition", "test missing")
 

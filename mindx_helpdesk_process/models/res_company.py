@@ -26,6 +26,13 @@ class ResCompany(models.Model):
         "gets one reminder after this many working days, and counts as confirmed "
         "by timeout as many working days after the reminder.",
     )
+    helpdesk_colleagues_speak_for_customer = fields.Boolean(
+        string="Colleagues speak for the customer",
+        help="A reply from a contact of the customer's own company counts as the "
+        "customer's: it may confirm the resolution, reopen a closed ticket and "
+        "restart the silence clock. Off: only the ticket's contact does; "
+        "anyone else's reply is stored on the ticket for the agent to read.",
+    )
     helpdesk_cos_policy_id = fields.Many2one(
         comodel_name="helpdesk.cos.policy",
         string="Default Class of Service policy",

@@ -24,6 +24,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.helpdesk_confirm_reminder_days", readonly=False
     )
 
+    helpdesk_colleagues_speak_for_customer = fields.Boolean(
+        related="company_id.helpdesk_colleagues_speak_for_customer", readonly=False
+    )
+
     def action_open_helpdesk_cos_policy(self):
         self.ensure_one()
         return {

@@ -13,3 +13,4 @@ from . import test_process_analysis
 from . import test_sla
 from . import test_stage_roles
 from . import test_tour
+from . import test_record_trust

@@ -7,19 +7,27 @@ and the customer (a course coordinator) who has a portal login but writes by ema
 """
 
 from contextlib import contextmanager
+from datetime import timezone
+from email.utils import format_datetime as email_date
 
+from odoo import fields
 from odoo.tests import HttpCase
 
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 
 PROCESS_STAGE_ROLES = ("new", "in_progress", "waiting", "resolved", "closed")
 
-# An inbound email as a mail server hands it to Odoo's gateway (message_process).
+# An inbound email as a mail server hands it to Odoo's gateway (message_process):
+# the sender's server traced it at its Date; _receive_email adds our own server's
+# trace on top, as our mail server does when it receives an email.
+OUR_SERVER_TRACE = """Received: from mail.example.com by mx.mindx.example.com (Postfix)
+    with ESMTPS id 7AB12C0D3E; {received}
+"""
 INBOUND_EMAIL = """Return-Path: <{return_path}>
 To: {to}
 Cc: {cc}
 Received: by mail.example.com (Postfix, from userid 10002)
-    id 5DF9ABFB2A; Tue, 28 Nov 2026 22:35:00 +0700 (ICT)
+    id 5DF9ABFB2A; {date}
 Message-ID: {msg_id}
 Date: {date}
 From: {email_from}
@@ -145,21 +153,25 @@ class HelpdeskProcessCommon(ProcessFixtures, MailCommon):
     def _receive_email(self, subject, body="Hello,\nthe LMS is very slow.", **kwargs):
         """Deliver an email to the team's alias through the real mail gateway.
 
-        Returns the ticket it created or updated (found by its subject).
+        Written and received now (the test's clock) unless `date` (the sender's
+        Date header) or `received` (our mail server's Received trace, on top)
+        say otherwise. Returns the ticket it created or updated.
         """
+        now = email_date(fields.Datetime.now().replace(tzinfo=timezone.utc))
         values = {
             "to": self.team_alias_email,
             "cc": "",
             "return_path": "ha.nguyen@customer.example.com",
             "email_from": '"Nguyen Thi Ha" <ha.nguyen@customer.example.com>',
-            "date": "Sat, 28 Nov 2026 22:35:00 +0700",
+            "date": now,
             "extra": "",
             "subject": subject,
             "body": body,
         }
+        values["received"] = now
         values.update(kwargs)
         return self.format_and_process(
-            INBOUND_EMAIL,
+            OUR_SERVER_TRACE + INBOUND_EMAIL,
             values.pop("email_from"),
             values.pop("to"),
             subject=values.pop("subject"),

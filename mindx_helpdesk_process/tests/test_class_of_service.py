@@ -129,10 +129,12 @@ class TestClassOfService(HelpdeskProcessCommon):
         self.assertEqual(ticket.class_of_service, "expedite")
         self.assertEqual(ticket.priority, "3")
         self.assertEqual(ticket.cos_override_user_id, self.agent)
+        # the customer reads the class and the public reason, never the agent's
+        # internal justification (portal, ACK email)
         self.assertEqual(
             ticket.cos_rationale,
-            "Overridden to Expedite by Tran Van Agent: "
-            "Exam in one hour for the whole school",
+            "Expedite, set by the support team "
+            "(automatically: 3 users affected (Standard: 1–4))",
         )
         message = ticket.message_ids[0]
         tracked = message.sudo().tracking_value_ids.mapped("field_id.name")

@@ -581,7 +581,8 @@ class TestMarkupEscaped(HelpdeskProcessCommon):
             with self.subTest(message=message.id):
                 self.assertNotIn("<script", str(message.body))
         self.assertIn(SCRIPT_ESCAPED, str(ticket.message_ids[0].body))
-        self.assertTrue(ticket.cos_rationale.endswith(SCRIPT), "stored as typed")
+        self.assertEqual(ticket.cos_override_reason, SCRIPT, "stored as typed")
+        self.assertNotIn(SCRIPT, ticket.cos_rationale, "internal: not in the rationale")
         ticket._process_ask_agent(f"Customer said {SCRIPT}", SCRIPT)
         self.assertTrue(ticket.activity_ids)
         for activity in ticket.activity_ids:

@@ -1,2 +1,3 @@
 from . import helpdesk_ticket_move_wizard
 from . import helpdesk_ticket_step_wizard
+from . import helpdesk_ticket_received_wizard

@@ -15,8 +15,10 @@ class HelpdeskTicketMoveWizard(models.TransientModel):
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket", required=True, ondelete="cascade"
     )
-    current_stage_id = fields.Many2one(related="ticket_id.stage_id")
-    team_id = fields.Many2one(related="ticket_id.team_id")
+    # compute_sudo=False: read as the dialog's user (who may change the ticket,
+    # checked at create), never as superuser
+    current_stage_id = fields.Many2one(related="ticket_id.stage_id", compute_sudo=False)
+    team_id = fields.Many2one(related="ticket_id.team_id", compute_sudo=False)
     stage_id = fields.Many2one(
         comodel_name="helpdesk.ticket.stage",
         string="Move to",
@@ -31,6 +33,15 @@ class HelpdeskTicketMoveWizard(models.TransientModel):
         "logged in the chatter.",
     )
     is_manager = fields.Boolean(compute="_compute_is_manager")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A dialog only for a ticket its user may change: RPC clients create
+        dialogs without the header button."""
+        self.env["helpdesk.ticket"].browse(
+            {vals["ticket_id"] for vals in vals_list if vals.get("ticket_id")}
+        ).check_access("write")
+        return super().create(vals_list)
 
     # ticket_id: a real dependency, so that the form's first onchange computes it
     # (a field with no dependency keeps the False the client starts with)

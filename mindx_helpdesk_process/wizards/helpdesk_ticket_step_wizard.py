@@ -5,42 +5,11 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models import process_rules
 from ..models.helpdesk_cos_policy import check_whole_numbers
 
 # Internal steps: the ticket fields each one asks for, and which are required.
-STEP_FIELDS = {
-    "assess": {
-        "users_affected": True,
-        "is_blocking": False,
-        "assessment_note": True,
-    },
-    "investigate": {
-        "investigation_findings": True,
-        "investigation_scope": False,
-        "investigation_hypothesis": False,
-        "investigation_decision": True,
-        "workaround": False,
-    },
-    "escalate": {
-        "investigation_findings": True,
-        "escalation_request": True,
-        "workaround": False,
-        "escalation_links": False,
-    },
-    "dev_response": {
-        "root_cause": True,
-        "resolution_summary": True,
-        "permanent_fix_plan": False,
-        "verification_checklist": False,
-    },
-    "confirm": {"customer_confirmation": True},
-    "summary": {
-        "lessons_learned": True,
-        "incident_pattern": False,
-        "kb_recommendation": False,
-        "follow_up_plan": False,
-    },
-}
+STEP_FIELDS = process_rules.STEP_INPUTS
 INTERNAL_STEPS = [
     ("assess", "Classify & assess"),
     ("investigate", "Log investigation"),
@@ -66,8 +35,12 @@ class HelpdeskTicketStepWizard(models.TransientModel):
         comodel_name="helpdesk.ticket", required=True, ondelete="cascade"
     )
     step = fields.Selection(selection=INTERNAL_STEPS, required=True)
-    class_of_service = fields.Selection(related="ticket_id.class_of_service")
-    cos_rationale = fields.Char(related="ticket_id.cos_rationale")
+    # compute_sudo=False: read as the dialog's user (who may read the ticket,
+    # checked at create), never as superuser
+    class_of_service = fields.Selection(
+        related="ticket_id.class_of_service", compute_sudo=False
+    )
+    cos_rationale = fields.Char(related="ticket_id.cos_rationale", compute_sudo=False)
     users_affected = fields.Integer(string="Users affected")
     is_blocking = fields.Boolean(string="Blocking work")
     assessment_note = fields.Text(string="Impact, urgency and next steps")
@@ -92,8 +65,15 @@ class HelpdeskTicketStepWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """A dialog only for a ticket its user may do the steps of: RPC clients
+        create dialogs without the header buttons' checks."""
         for vals in vals_list:
             check_whole_numbers(self, vals, ["users_affected"])
+        tickets = self.env["helpdesk.ticket"].browse(
+            {vals["ticket_id"] for vals in vals_list if vals.get("ticket_id")}
+        )
+        tickets._process_check_step_allowed()
+        tickets._process_check_open()
         return super().create(vals_list)
 
     def write(self, vals):
