@@ -21,6 +21,7 @@
         "views/helpdesk_ticket_stage_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/res_config_settings_views.xml",
+        "views/mail_compose_message_views.xml",
         "views/helpdesk_ticket_templates.xml",
         "report/helpdesk_incident_report.xml",
         "report/helpdesk_process_analysis_views.xml",

@@ -4,9 +4,10 @@ The previous release is taken from git (PREVIOUS_RELEASE, the commit that shippe
 18.0.1.0.0), installed with odoo-bin into a database of its own and used (tickets
 through the steps, a breach), then `-u` runs with the current code. Between the
 two, new stored fields appear (each step's SLA target and on-time state, the
-report's language, the compliance analysis) and the access rules change; no stored
-field changes meaning, so no migration script is needed: the ORM computes the new
-fields of existing rows at the upgrade, which is what this test checks.
+report's language, the compliance analysis) and the access rules change: the ORM
+computes the new fields of existing rows at the upgrade. 18.0.1.3.0's migration
+scripts merge the open update breaches that earlier versions opened one per missed
+window into one per ticket, and give finished tickets their final SLA status.
 """
 
 import ast
@@ -36,6 +37,16 @@ for step in ("assess", "ack", "investigate"):
     done._process_record_step(step)
 env["helpdesk.ticket.step"].search([("ticket_id", "=", done.id)]).write(
     {"date": t0 + timedelta(minutes=20)})
+# an update breach per missed window, as the old scan opened them
+waiting = tickets[1]
+waiting.sudo().write({"ack_date": t0, "last_update_date": t0})
+env["helpdesk.sla.breach"].create([
+    {"ticket_id": waiting.id, "kind": "update", "detected_date": t0,
+     "deadline": t0 + timedelta(minutes=minutes)}
+    for minutes in (15, 30, 45)
+])
+cancelled = env["helpdesk.ticket.stage"].search([("process_role", "=", "cancelled")])
+tickets[2].with_context(process_move_reason="spam").stage_id = cancelled[:1]
 env.cr.commit()
 print("VERSION", env.ref("base.module_mindx_helpdesk_process").latest_version)
 print("STEPS", env["helpdesk.ticket.step"].search_count([]))
@@ -52,6 +63,11 @@ rows = env["helpdesk.process.analysis"]._read_group(
     [("ticket_id", "in", tickets.ids)], [], ["__count", "ack_rate:avg"])
 print("ANALYSIS", rows[0][0], rows[0][1])
 print("LANG", sorted(set(tickets.mapped("incident_report_lang"))))
+by_name = {ticket.name: ticket for ticket in tickets}
+updates = by_name["Before upgrade 1"].sla_breach_ids.filtered(
+    lambda b: b.kind == "update")
+print("UPDATE_BREACHES", len(updates), updates.windows_missed, updates.deadline)
+print("CANCELLED_STATUS", by_name["Before upgrade 2"].sla_status)
 """
 
 
@@ -110,5 +126,9 @@ def test_upgrade_from_previous_release(upgrade_database, tmp_path):
     # assessment and the investigation have no target
     assert "TARGETS [('ack', 'missed'), ('assess', '-'), ('investigate', '-')]" in after
     assert "CLASSES ['priority']" in after, after
-    assert "ANALYSIS 3 0.0" in after, after
+    # ACKs: the first ticket's late, the second's on time, the cancelled one's
+    # not due
+    assert "ANALYSIS 3 50.0" in after, after
     assert "LANG ['en_US']" in after, after
+    assert "UPDATE_BREACHES 1 3 2026-11-01 08:15:00" in after, after
+    assert "CANCELLED_STATUS False" in after, after

@@ -74,6 +74,11 @@ SLA_TARGET_FIELDS = (
 MAX_SLA_MINUTES = 144_000
 
 
+# update windows counted one by one on a working-hours clock (a year of a
+# one-hour cadence): beyond, the count stops growing
+MAX_WINDOWS_COUNTED = 2000
+
+
 class HelpdeskCosPolicyLine(models.Model):
     """What one class of service means under a policy (priority; SLA targets next)."""
 
@@ -199,6 +204,23 @@ class HelpdeskCosPolicyLine(models.Model):
         if not calendar:
             return start + timedelta(minutes=minutes)
         return (clock or WorkingClock()).add(calendar, start, minutes)
+
+    def _sla_windows_passed(self, deadline, now, company, clock=None):
+        """How many update windows ended from `deadline` (the first missed one,
+        counted) to `now`: after two hours without a scan, a 15-minute cadence
+        missed 8 windows, flagged at once, not one per scan."""
+        self.ensure_one()
+        if deadline > now:
+            return 0
+        calendar = self.working_hours and self._sla_calendar(company)
+        if not calendar:
+            elapsed = (now - deadline).total_seconds()
+            return 1 + int(elapsed // (self.update_minutes * 60))
+        count, end = 0, deadline
+        while end <= now and count < MAX_WINDOWS_COUNTED:
+            count += 1
+            end = self._sla_add(end, self.update_minutes, company, clock)
+        return count
 
     def unlink(self):
         policies = self.policy_id

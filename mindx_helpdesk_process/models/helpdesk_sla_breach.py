@@ -13,10 +13,12 @@ BREACH_KINDS = [
 
 
 class HelpdeskSlaBreach(models.Model):
-    """One missed SLA deadline of a ticket, found by the breach scan.
+    """A missed SLA deadline of a ticket, found by the breach scan, open until
+    the step that answers it is done.
 
-    Unique per ticket, kind and deadline, so that the scan can run as often as it
-    likes without flagging anything twice.
+    At most one open breach per ticket and kind (a unique index): one note, one
+    activity and one email per problem, however often the scan runs and however
+    many update windows the customer waits through (counted on the breach).
     """
 
     _name = "helpdesk.sla.breach"
@@ -44,6 +46,13 @@ class HelpdeskSlaBreach(models.Model):
         aggregator="avg",
         help="Between the deadline and the detection.",
     )
+    windows_missed = fields.Integer(
+        string="Updates missed",
+        default=1,
+        aggregator="sum",
+        help="For an update breach: the update windows missed while it was open "
+        "(one record however long the customer waits). 1 for the other kinds.",
+    )
     done_date = fields.Datetime(string="Step done on", readonly=True)
     done_user_id = fields.Many2one(
         comodel_name="res.users", string="Step done by", readonly=True
@@ -60,6 +69,14 @@ class HelpdeskSlaBreach(models.Model):
         store=True,
         help="The ticket's class when the breach was found.",
     )
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS helpdesk_sla_breach_one_open_per_kind "
+            "ON helpdesk_sla_breach (ticket_id, kind) WHERE done_date IS NULL"
+        )
+        return res
 
     @api.depends("deadline", "detected_date")
     def _compute_minutes_late(self):

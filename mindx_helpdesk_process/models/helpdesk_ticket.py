@@ -26,6 +26,7 @@ from .helpdesk_cos_policy import (
     check_whole_numbers,
 )
 from .helpdesk_cos_policy_line import WorkingClock
+from .mail_compose_message import UPDATE_PROMISING_STEPS
 
 # "users affected: 15", "15 users", "15 học viên" (students), "15 người dùng"
 USERS_AFFECTED_PATTERNS = [
@@ -326,6 +327,13 @@ class HelpdeskTicket(models.Model):
         help="Update deadlines flagged since the last customer update; the next "
         "one is due one cadence after the last missed one.",
     )
+    sla_update_promised = fields.Datetime(
+        string="Next update promised",
+        readonly=True,
+        copy=False,
+        help="The next update the last ACK or update email promised the customer: "
+        "the update deadline.",
+    )
     sla_paused_minutes = fields.Integer(readonly=True, copy=False)
     sla_pause_start = fields.Datetime(readonly=True, copy=False)
     sla_breach_ids = fields.One2many(
@@ -437,8 +445,10 @@ class HelpdeskTicket(models.Model):
         the same process role instead; a change of role is a move, made with
         the stage through the gate.
         """
-        stages_of = {}  # team: its stages, asked once per team
-        for team in self.team_id | self.env["helpdesk.ticket.team"]:
+        no_team = self.env["helpdesk.ticket.team"]
+        # team (or no team): its stages, asked once per team
+        stages_of = {no_team: no_team._get_applicable_stages()}
+        for team in self.team_id:
             stages_of[team] = team._get_applicable_stages()
         moving = self.filtered(
             lambda t: t.stage_id.process_role and t.stage_id not in stages_of[t.team_id]
@@ -593,21 +603,37 @@ class HelpdeskTicket(models.Model):
     @api.depends(
         "sla_update_deadline", "cos_policy_id", "class_of_service", "process_role"
     )
+    @api.depends_context("mindx_update_promise")
     def _compute_next_update_due(self):
-        """The update the customer is promised: the SLA's, or (before the ACK) one
-        cadence from now, as the ACK being written will promise; none once the
-        ticket is resolved, closed or cancelled (the updates are over)."""
-        now = fields.Datetime.now()
+        """The update the customer is promised: the SLA's update deadline, or, in
+        the ACK or update email being written, the one that email promises (the
+        composer puts it in the context: mail_compose_message); before the ACK, one
+        cadence from now. None once the ticket is resolved, closed or cancelled
+        (the updates are over)."""
+        promise = fields.Datetime.to_datetime(
+            self.env.context.get("mindx_update_promise")
+        )
         for ticket in self:
-            line = ticket.cos_policy_id._line_for(ticket.class_of_service)
             if ticket.process_role in ("resolved", "closed", "cancelled"):
                 ticket.next_update_due = False
-            elif ticket.sla_update_deadline or not line:
+            elif promise:
+                ticket.next_update_due = promise
+            elif ticket.sla_update_deadline:
                 ticket.next_update_due = ticket.sla_update_deadline
             else:
-                ticket.next_update_due = line._sla_add(
-                    now, line.update_minutes, ticket.company_id or self.env.company
+                ticket.next_update_due = ticket._sla_update_promise(
+                    fields.Datetime.now()
                 )
+
+    def _sla_update_promise(self, sent):
+        """The next update an ACK or update email sent at `sent` promises: one
+        cadence of the class later, on its clock (working hours or 24/7)."""
+        self.ensure_one()
+        line = self.cos_policy_id._line_for(self.class_of_service)
+        if not line:
+            return False
+        company = self.company_id or self.env.company
+        return line._sla_add(sent, line.update_minutes, company)
 
     @api.depends(
         "received_date",
@@ -621,6 +647,7 @@ class HelpdeskTicket(models.Model):
         "dev_response_date",
         "resolution_date",
         "sla_update_missed",
+        "sla_update_promised",
         "sla_paused_minutes",
         "sla_pause_start",
         "sla_ack_flagged",
@@ -755,6 +782,7 @@ class HelpdeskTicket(models.Model):
         res = super().write(vals)
         if "stage_id" in vals:
             self._sla_on_stage_change(stage)
+            self._sla_refresh_status()
             for ticket, old_stage in forced_from.items():
                 ticket._process_log_forced_move(old_stage, stage)
         if "priority" in vals and "priority_manual" not in vals:
@@ -1239,8 +1267,12 @@ class HelpdeskTicket(models.Model):
             )
         return None
 
-    def _process_record_step(self, step, message=None):
-        """Mark `step` done now, by the current user, and move on if a gate opens."""
+    def _process_record_step(self, step, message=None, promise=None):
+        """Mark `step` done now, by the current user, and move on if a gate opens.
+
+        `promise`: the next update the step's email promised (the composer's);
+        the update deadline from now on.
+        """
         self._process_check_step_allowed()
         # the header buttons check it too; a dialog opened before the ticket was
         # cancelled, or an RPC client, comes here directly
@@ -1254,6 +1286,9 @@ class HelpdeskTicket(models.Model):
             if kind == "customer":
                 values[process_rules.CUSTOMER_UPDATE_FIELD] = now
                 values["sla_update_missed"] = 0
+                values["sla_update_promised"] = step in UPDATE_PROMISING_STEPS and (
+                    promise or ticket._sla_update_promise(now)
+                )
             # sudo: the step dates are the process's to set (_check_process_vals)
             ticket.sudo().write(values)
             ticket._sla_close_breaches(step)
@@ -1267,6 +1302,9 @@ class HelpdeskTicket(models.Model):
                     "date": now,
                     "user_id": self.env.uid,
                     "message_id": message.id if message else False,
+                    "update_promised": ticket.sla_update_promised
+                    if step in UPDATE_PROMISING_STEPS
+                    else False,
                 }
                 for ticket in self
             ]
@@ -1781,10 +1819,9 @@ class HelpdeskTicket(models.Model):
                 )
             )
         if self.ack_date and role in ("new", "in_progress", "waiting"):
-            base = self.last_update_date or self.ack_date
-            minutes = line.update_minutes * (self.sla_update_missed + 1)
-            values["sla_update_deadline"] = line._sla_add(base, minutes, company, clock)
-            start = line._sla_add(base, minutes - line.update_minutes, company, clock)
+            values["sla_update_deadline"], start = self._sla_update_window(
+                line, company, clock
+            )
             pending.append(
                 (values["sla_update_deadline"], start, line.update_minutes, False)
             )
@@ -1827,15 +1864,40 @@ class HelpdeskTicket(models.Model):
         )
         return values
 
+    def _sla_update_window(self, line, company, clock):
+        """(deadline, start) of the update window the ticket is in.
+
+        The first deadline is the one the last ACK or update email promised;
+        each window missed since (sla_update_missed, counted by the scan) adds
+        one cadence.
+        """
+        base = self.last_update_date or self.ack_date
+        first = self.sla_update_promised or line._sla_add(
+            base, line.update_minutes, company, clock
+        )
+        missed = self.sla_update_missed
+        if not missed:
+            return first, base
+        minutes = line.update_minutes
+        return (
+            line._sla_add(first, minutes * missed, company, clock),
+            line._sla_add(first, minutes * (missed - 1), company, clock),
+        )
+
     def _sla_refresh_status(self, now=None):
         """Put each ticket's SLA status in line with its deadlines at `now`."""
         now = now or fields.Datetime.now()
         by_status = {}
         for ticket in self:
-            if ticket.sla_breached:
+            role = ticket.process_role
+            if role == "cancelled":
+                status = False  # no service was owed: neither met nor breached
+            elif ticket.sla_breached:
                 status = "breached"
-            elif ticket.resolution_date and not ticket.sla_at_risk_date:
-                status = "met"
+            elif role in ("resolved", "closed") or (
+                ticket.resolution_date and not ticket.sla_at_risk_date
+            ):
+                status = "met"  # final: finished work is never on track
             elif ticket.sla_at_risk_date and ticket.sla_at_risk_date <= now:
                 status = "at_risk"
             else:
@@ -1990,39 +2052,65 @@ class HelpdeskTicket(models.Model):
             return self.env.cr.fetchall()
 
     def _sla_flag_breaches(self, now):
-        """One breach per passed deadline (never twice), with note and activity."""
+        """One open breach per ticket and kind, however long it stays missed.
+
+        A passed deadline opens a breach (note, activity, the leader's email
+        for Expedite) unless one of its kind is open: then a missed update
+        window is counted on it, nothing more is posted. After a downtime, each
+        overdue kind is flagged once, with its real lateness and every update
+        window missed meanwhile.
+        """
         # sudo: the breach log and the SLA bookkeeping are the process's record,
         # also when a manager runs the scan ("Flag now")
         Breach = self.env["helpdesk.sla.breach"].sudo()
-        existing = set(
-            Breach.search([("ticket_id", "in", self.ids)]).mapped(
-                lambda b: (b.ticket_id.id, b.kind, b.deadline)
+        open_breaches = {
+            (breach.ticket_id.id, breach.kind): breach
+            for breach in Breach.search(
+                [("ticket_id", "in", self.ids), ("done_date", "=", False)]
             )
-        )
-        to_create = []
+        }
+        to_create, passed = [], []
         for ticket in self:
-            for kind, deadline in ticket._sla_passed_deadlines(now):
-                if (ticket.id, kind, deadline) not in existing:
-                    to_create.append((ticket, kind, deadline))
+            for kind, deadline, windows in ticket._sla_passed_deadlines(now):
+                passed.append((ticket, kind, windows))
+                if (ticket.id, kind) not in open_breaches:
+                    to_create.append((ticket, kind, deadline, windows))
         breaches = Breach.create(
             [
-                {"ticket_id": t.id, "kind": k, "deadline": d, "detected_date": now}
-                for t, k, d in to_create
+                {
+                    "ticket_id": t.id,
+                    "kind": k,
+                    "deadline": d,
+                    "detected_date": now,
+                    "windows_missed": w,
+                }
+                for t, k, d, w in to_create
             ]
         )
-        self._sla_mark_flagged(to_create)
+        self._sla_mark_flagged(passed)
+        for ticket, kind, _windows in passed:
+            counting = open_breaches.get((ticket.id, kind))
+            if counting and kind == "update":
+                counting.windows_missed = ticket.sla_update_missed
         self._sla_announce_breaches(breaches)
         self._sla_refresh_status(now)
         return breaches
 
     def _sla_passed_deadlines(self, now):
+        """(kind, deadline, windows missed) of each deadline passed at `now`."""
         self.ensure_one()
         passed = []
         for kind, fname, flag in SLA_KINDS:
             deadline = self[fname]
-            if deadline and deadline <= now and not (flag and self[flag]):
-                if kind == "update" or self._sla_still_pending(kind):
-                    passed.append((kind, deadline))
+            if not deadline or deadline > now or (flag and self[flag]):
+                continue
+            if kind == "update":
+                line = self.cos_policy_id._line_for(self.class_of_service)
+                company = self.company_id or self.env.company
+                windows = line._sla_windows_passed(deadline, now, company)
+                passed.append((kind, deadline, windows))
+            elif self._sla_still_pending(kind):
+                passed.append((kind, deadline, 1))
         return passed
 
     def _sla_still_pending(self, kind):
@@ -2032,11 +2120,11 @@ class HelpdeskTicket(models.Model):
             "resolve": self.resolution_date,
         }[kind]
 
-    def _sla_mark_flagged(self, flagged):
-        for ticket, kind, _deadline in flagged:
+    def _sla_mark_flagged(self, passed):
+        for ticket, kind, windows in passed:
             values = {"sla_breached": True}
             if kind == "update":
-                values["sla_update_missed"] = ticket.sla_update_missed + 1
+                values["sla_update_missed"] = ticket.sla_update_missed + windows
             else:
                 values[f"sla_{kind}_flagged"] = True
             ticket.sudo().write(values)

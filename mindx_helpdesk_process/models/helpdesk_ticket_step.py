@@ -38,6 +38,11 @@ class HelpdeskTicketStep(models.Model):
     message_id = fields.Many2one(
         comodel_name="mail.message", string="Message", ondelete="set null"
     )
+    update_promised = fields.Datetime(
+        string="Next update promised",
+        help="For an ACK or an update: the next update its email promised, the "
+        "deadline of that next update.",
+    )
     deadline = fields.Datetime(
         string="Target",
         compute="_compute_target",
@@ -76,8 +81,9 @@ class HelpdeskTicketStep(models.Model):
                 record.target_state = "met" if record.date <= deadline else "missed"
 
     def _update_deadline(self, clock):
-        """An update is due one cadence after the customer's previous email (the
-        ACK, or the previous update), as the SLA scan counts it."""
+        """An update is due when the customer's previous email (the ACK, or the
+        previous update) promised it; one cadence after that email when it
+        promised nothing (logs from before promises were kept)."""
         ticket = self.ticket_id
         line = ticket.cos_policy_id._line_for(ticket.class_of_service)
         customer_steps = {
@@ -89,6 +95,8 @@ class HelpdeskTicketStep(models.Model):
         )
         if not line or not previous:
             return False
-        base = max(previous.mapped("date"))
+        last = previous.sorted(lambda s: (s.date, s.id or 0))[-1]
+        if last.update_promised:
+            return last.update_promised
         company = ticket.company_id or self.env.company
-        return line._sla_add(base, line.update_minutes, company, clock)
+        return line._sla_add(last.date, line.update_minutes, company, clock)

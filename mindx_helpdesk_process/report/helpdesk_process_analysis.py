@@ -27,7 +27,8 @@ class HelpdeskProcessAnalysis(models.Model):
     A deadline counts once it is behind us: answered (on time or late) or passed
     without an answer, so open tickets still within their targets do not lower
     the rates. Updates are counted per deadline: each update sent answers one,
-    each flagged miss that no update answered is one more late.
+    each update window missed that no update answered (an update breach counts
+    them) is one more late.
     """
 
     _name = "helpdesk.process.analysis"
@@ -137,17 +138,16 @@ class HelpdeskProcessAnalysis(models.Model):
         return SQL(
             """
             SELECT br.ticket_id,
-                   COUNT(*) AS total,
+                   SUM(br.windows_missed) AS total,
                    COUNT(*) FILTER (WHERE br.kind = 'ack') AS ack,
-                   COUNT(*) FILTER (WHERE br.kind = 'update') AS updates,
+                   SUM(br.windows_missed) FILTER (WHERE br.kind = 'update') AS updates,
                    COUNT(*) FILTER (WHERE br.kind = 'escalation') AS escalation,
                    COUNT(*) FILTER (WHERE br.kind = 'resolve') AS resolve,
-                   COUNT(*) FILTER (
-                       WHERE br.kind = 'update' AND NOT EXISTS (
+                   SUM(br.windows_missed - CASE WHEN EXISTS (
                            SELECT 1 FROM helpdesk_ticket_step s
                             WHERE s.ticket_id = br.ticket_id AND s.step = 'update'
-                              AND s.deadline = br.deadline)
-                   ) AS updates_unanswered
+                              AND s.deadline = br.deadline) THEN 1 ELSE 0 END
+                   ) FILTER (WHERE br.kind = 'update') AS updates_unanswered
               FROM helpdesk_sla_breach br
              GROUP BY br.ticket_id
             """
