@@ -38,6 +38,9 @@
     "pre_init_hook": "pre_init_hook",
     "demo": ["demo/helpdesk_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "mindx_helpdesk_process/static/src/sla_countdown/*",
+        ],
         "web.assets_tests": ["mindx_helpdesk_process/static/tests/tours/**/*"],
     },
     "uninstall_hook": "uninstall_hook",

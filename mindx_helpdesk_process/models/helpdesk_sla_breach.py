@@ -3,13 +3,7 @@
 from odoo import api, fields, models
 
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE
-
-BREACH_KINDS = [
-    ("ack", "Acknowledgement"),
-    ("update", "Customer update"),
-    ("escalation", "Escalation"),
-    ("resolve", "Resolution"),
-]
+from .sla_rules import KIND_SELECTION
 
 
 class HelpdeskSlaBreach(models.Model):
@@ -35,7 +29,7 @@ class HelpdeskSlaBreach(models.Model):
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket", required=True, ondelete="cascade", index=True
     )
-    kind = fields.Selection(selection=BREACH_KINDS, required=True, index=True)
+    kind = fields.Selection(selection=KIND_SELECTION, required=True, index=True)
     deadline = fields.Datetime(required=True)
     detected_date = fields.Datetime(
         string="Detected at", required=True, default=fields.Datetime.now

@@ -19,14 +19,13 @@ from odoo.tools import (
 
 from odoo.addons.base.models.res_partner import _lang_get
 
-from . import process_rules
+from . import process_rules, sla_rules
 from .helpdesk_cos_policy import (
     CLASSES_OF_SERVICE,
     MAX_USERS_AFFECTED,
     check_whole_numbers,
 )
 from .helpdesk_cos_policy_line import WorkingClock
-from .mail_compose_message import UPDATE_PROMISING_STEPS
 
 # "users affected: 15", "15 users", "15 học viên" (students), "15 người dùng"
 USERS_AFFECTED_PATTERNS = [
@@ -55,23 +54,11 @@ SLA_DEADLINE_FIELDS = (
     "sla_escalation_deadline",
     "sla_resolve_deadline",
     "sla_next_deadline",
+    "sla_next_kind",
     "sla_at_risk_date",
 )
-# breach kind, its deadline field, the flag that says it was already flagged
-SLA_KINDS = (
-    ("ack", "sla_ack_deadline", "sla_ack_flagged"),
-    ("update", "sla_update_deadline", None),
-    ("escalation", "sla_escalation_deadline", "sla_escalation_flagged"),
-    ("resolve", "sla_resolve_deadline", "sla_resolve_flagged"),
-)
-SLA_KINDS_CLOSED_BY_STEP = {
-    "ack": ("ack", "update"),
-    "update": ("update",),
-    "escalate": ("escalation",),
-    "dev_response": ("escalation",),
-    "resolve": ("resolve", "update"),
-    "close": ("update",),
-}
+# "due soon" on the cards, lists and their filter: the next deadline within this
+SLA_DUE_SOON = timedelta(hours=1)
 
 
 def text_as_html(text):
@@ -295,6 +282,20 @@ class HelpdeskTicket(models.Model):
         store=True,
         index=True,
         help="The earliest deadline still pending: the breach scan looks here.",
+    )
+    sla_next_kind = fields.Selection(
+        selection=sla_rules.KIND_SELECTION,
+        string="Next deadline for",
+        compute="_compute_sla_deadlines",
+        store=True,
+        help="What the next SLA deadline is for (ACK, update, escalation, "
+        "resolution): the countdown on cards and lists names it.",
+    )
+    sla_due_soon = fields.Boolean(
+        string="Due soon or overdue",
+        compute="_compute_sla_due_soon",
+        search="_search_sla_due_soon",
+        help="The next SLA deadline is within the hour, or passed.",
     )
     sla_at_risk_date = fields.Datetime(
         string="At risk from",
@@ -658,6 +659,18 @@ class HelpdeskTicket(models.Model):
         clock = WorkingClock()
         for ticket in self:
             ticket.update(ticket._sla_deadline_values(clock))
+
+    def _compute_sla_due_soon(self):
+        soon = fields.Datetime.now() + SLA_DUE_SOON
+        for ticket in self:
+            deadline = ticket.sla_next_deadline
+            ticket.sla_due_soon = bool(deadline and deadline <= soon)
+
+    def _search_sla_due_soon(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search 'Due soon or overdue' with = or !=."))
+        domain = [("sla_next_deadline", "<=", fields.Datetime.now() + SLA_DUE_SOON)]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     def _compute_sla_breach_count(self):
         counts = dict(
@@ -1075,11 +1088,11 @@ class HelpdeskTicket(models.Model):
             if ticket.process_role in ("closed", "cancelled"):
                 continue  # done before the targets existed: nothing pending
             flags = tuple(
-                flag
-                for kind, fname, flag in SLA_KINDS
-                if flag
-                and ticket[fname]
-                and ticket[fname] <= now
+                kind.flag_field
+                for kind in sla_rules.KINDS
+                if kind.flag_field
+                and ticket[kind.deadline_field]
+                and ticket[kind.deadline_field] <= now
                 and ticket._sla_still_pending(kind)
             )
             if flags:
@@ -1286,8 +1299,9 @@ class HelpdeskTicket(models.Model):
             if kind == "customer":
                 values[process_rules.CUSTOMER_UPDATE_FIELD] = now
                 values["sla_update_missed"] = 0
-                values["sla_update_promised"] = step in UPDATE_PROMISING_STEPS and (
-                    promise or ticket._sla_update_promise(now)
+                values["sla_update_promised"] = (
+                    step in sla_rules.UPDATE_PROMISING_STEPS
+                    and (promise or ticket._sla_update_promise(now))
                 )
             # sudo: the step dates are the process's to set (_check_process_vals)
             ticket.sudo().write(values)
@@ -1303,7 +1317,7 @@ class HelpdeskTicket(models.Model):
                     "user_id": self.env.uid,
                     "message_id": message.id if message else False,
                     "update_promised": ticket.sla_update_promised
-                    if step in UPDATE_PROMISING_STEPS
+                    if step in sla_rules.UPDATE_PROMISING_STEPS
                     else False,
                 }
                 for ticket in self
@@ -1805,7 +1819,7 @@ class HelpdeskTicket(models.Model):
         # a closed or cancelled ticket waits for no step: nothing is pending
         stopped = role in ("closed", "cancelled")
         values = dict(empty)
-        pending = []  # (deadline, start, target minutes, flagged)
+        pending = []  # (deadline, start, target minutes, flagged, kind)
         values["sla_ack_deadline"] = line._sla_add(
             self.received_date, line.ack_minutes, company, clock
         )
@@ -1816,6 +1830,7 @@ class HelpdeskTicket(models.Model):
                     self.received_date,
                     line.ack_minutes,
                     self.sla_ack_flagged,
+                    "ack",
                 )
             )
         if self.ack_date and role in ("new", "in_progress", "waiting"):
@@ -1823,7 +1838,13 @@ class HelpdeskTicket(models.Model):
                 line, company, clock
             )
             pending.append(
-                (values["sla_update_deadline"], start, line.update_minutes, False)
+                (
+                    values["sla_update_deadline"],
+                    start,
+                    line.update_minutes,
+                    False,
+                    "update",
+                )
             )
         if self.investigation_date:
             values["sla_escalation_deadline"] = line._sla_add(
@@ -1836,6 +1857,7 @@ class HelpdeskTicket(models.Model):
                         self.investigation_date,
                         line.escalation_minutes,
                         self.sla_escalation_flagged,
+                        "escalation",
                     )
                 )
         if not self.sla_pause_start:
@@ -1850,15 +1872,24 @@ class HelpdeskTicket(models.Model):
                         self.received_date,
                         minutes,
                         self.sla_resolve_flagged,
+                        "resolve",
                     )
                 )
         ratio = self.cos_policy_id._sla_at_risk_ratio()
         watched = [item for item in pending if not item[3]]
         values["sla_next_deadline"] = min((item[0] for item in watched), default=False)
+        values["sla_next_kind"] = next(
+            (
+                kind
+                for deadline, *_rest, kind in watched
+                if deadline == values["sla_next_deadline"]
+            ),
+            False,
+        )
         values["sla_at_risk_date"] = min(
             (
                 line._sla_add(start, target * ratio, company, clock)
-                for _deadline, start, target, _flag in pending
+                for _deadline, start, target, _flag, _kind in pending
             ),
             default=False,
         )
@@ -2100,25 +2131,23 @@ class HelpdeskTicket(models.Model):
         """(kind, deadline, windows missed) of each deadline passed at `now`."""
         self.ensure_one()
         passed = []
-        for kind, fname, flag in SLA_KINDS:
-            deadline = self[fname]
+        for kind in sla_rules.KINDS:
+            deadline = self[kind.deadline_field]
+            flag = kind.flag_field
             if not deadline or deadline > now or (flag and self[flag]):
                 continue
-            if kind == "update":
+            if not flag:  # counted in windows until the step answers it
                 line = self.cos_policy_id._line_for(self.class_of_service)
                 company = self.company_id or self.env.company
                 windows = line._sla_windows_passed(deadline, now, company)
-                passed.append((kind, deadline, windows))
+                passed.append((kind.code, deadline, windows))
             elif self._sla_still_pending(kind):
-                passed.append((kind, deadline, 1))
+                passed.append((kind.code, deadline, 1))
         return passed
 
     def _sla_still_pending(self, kind):
-        return not {
-            "ack": self.ack_date,
-            "escalation": self.escalation_date or self.dev_response_date,
-            "resolve": self.resolution_date,
-        }[kind]
+        """No step that answers `kind` (an sla_rules.SlaKind) is done yet."""
+        return not any(self[process_rules.STEPS[step][0]] for step in kind.answered_by)
 
     def _sla_mark_flagged(self, passed):
         for ticket, kind, windows in passed:
@@ -2297,7 +2326,7 @@ class HelpdeskTicket(models.Model):
 
     def _sla_close_breaches(self, step):
         """A step done closes the open breaches (and their activities) it answers."""
-        kinds = SLA_KINDS_CLOSED_BY_STEP.get(step, ())
+        kinds = sla_rules.CLOSED_BY_STEP.get(step, ())
         # sudo: whoever may do the step closes its breaches, even where the breach
         # log's rules (an agent following another team's ticket) hide them
         breaches = self.sudo().sla_breach_ids.filtered(

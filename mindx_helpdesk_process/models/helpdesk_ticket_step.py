@@ -4,14 +4,7 @@ from odoo import api, fields, models
 
 from .helpdesk_cos_policy_line import WorkingClock
 from .process_rules import STEP_SELECTION, STEPS
-
-# steps measured against a deadline the ticket keeps (the others have no target)
-TARGET_FIELD_BY_STEP = {
-    "ack": "sla_ack_deadline",
-    "escalate": "sla_escalation_deadline",
-    "resolve": "sla_resolve_deadline",
-}
-TARGET_STATES = [("met", "On time"), ("missed", "Late")]
+from .sla_rules import BY_CODE, KIND_BY_STEP, TARGET_STATES, target_state
 
 
 class HelpdeskTicketStep(models.Model):
@@ -68,17 +61,15 @@ class HelpdeskTicketStep(models.Model):
         """
         clock = WorkingClock()
         for record in self:
-            if record.step == "update":
+            kind = KIND_BY_STEP.get(record.step)
+            if kind == "update":
                 deadline = record._update_deadline(clock)
-            elif record.step in TARGET_FIELD_BY_STEP:
-                deadline = record.ticket_id[TARGET_FIELD_BY_STEP[record.step]]
+            elif kind:
+                deadline = record.ticket_id[BY_CODE[kind].deadline_field]
             else:
                 deadline = False
             record.deadline = deadline
-            if not deadline or not record.date:
-                record.target_state = False
-            else:
-                record.target_state = "met" if record.date <= deadline else "missed"
+            record.target_state = target_state(record.date, deadline)
 
     def _update_deadline(self, clock):
         """An update is due when the customer's previous email (the ACK, or the

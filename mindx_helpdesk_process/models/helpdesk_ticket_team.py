@@ -19,6 +19,31 @@ class HelpdeskTicketTeam(models.Model):
         help="Escalations are also posted in this Discuss channel.",
     )
 
+    # the Helpdesk dashboard's SLA lines: open tickets of the team by status
+    sla_at_risk_ticket_count = fields.Integer(
+        string="SLA at risk", compute="_compute_sla_ticket_counts"
+    )
+    sla_breached_ticket_count = fields.Integer(
+        string="SLA breached", compute="_compute_sla_ticket_counts"
+    )
+
+    def _compute_sla_ticket_counts(self):
+        counts = {
+            (team.id, status): count
+            for team, status, count in self.env["helpdesk.ticket"]._read_group(
+                [
+                    ("team_id", "in", self.ids),
+                    ("closed", "=", False),
+                    ("sla_status", "in", ("at_risk", "breached")),
+                ],
+                ["team_id", "sla_status"],
+                ["__count"],
+            )
+        }
+        for team in self:
+            team.sla_at_risk_ticket_count = counts.get((team.id, "at_risk"), 0)
+            team.sla_breached_ticket_count = counts.get((team.id, "breached"), 0)
+
     @api.constrains("escalation_email")
     def _check_escalation_email(self):
         for team in self:

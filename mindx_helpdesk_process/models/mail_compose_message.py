@@ -3,9 +3,7 @@
 from odoo import api, fields, models
 
 from . import process_rules
-
-# the customer emails that promise the next update (their templates say when)
-UPDATE_PROMISING_STEPS = ("ack", "update")
+from .sla_rules import UPDATE_PROMISING_STEPS
 
 
 class MailComposeMessage(models.TransientModel):

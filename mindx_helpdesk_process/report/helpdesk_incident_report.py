@@ -8,6 +8,7 @@ from odoo import api, models
 from odoo.tools import html2plaintext
 from odoo.tools.translate import LazyTranslate
 
+from ..models import sla_rules
 from ..models.process_rules import STEPS
 
 _lt = LazyTranslate(__name__)
@@ -104,9 +105,7 @@ class HelpdeskIncidentReport(models.AbstractModel):
         return self.env._("%(days)s d %(hours)s h", days=days, hours=hours)
 
     def _target_state(self, done, deadline):
-        if not done or not deadline:
-            return False
-        return "met" if done <= deadline else "missed"
+        return sla_rules.target_state(done, deadline)
 
     def _metrics(self, ticket):
         """Key metrics: each with its value, its target and met / missed / none."""
@@ -165,17 +164,19 @@ class HelpdeskIncidentReport(models.AbstractModel):
 
     @api.model
     def _update_counts(self, ticket):
-        """(met, due) update deadlines: each update sent answers one deadline, on
-        time or late; each flagged miss no update answered is one more late."""
-        updates = ticket.process_step_ids.filtered(
-            lambda s: s.step == "update" and s.target_state
+        """(met, due) update deadlines, counted as the compliance analysis does."""
+        return sla_rules.update_counts(
+            [
+                (s.deadline, s.target_state)
+                for s in ticket.process_step_ids
+                if s.step == "update"
+            ],
+            [
+                (b.deadline, b.windows_missed)
+                for b in ticket.sla_breach_ids
+                if b.kind == "update"
+            ],
         )
-        answered = set(updates.mapped("deadline"))
-        unanswered = ticket.sla_breach_ids.filtered(
-            lambda b: b.kind == "update" and b.deadline not in answered
-        )
-        met = len(updates.filtered(lambda s: s.target_state == "met"))
-        return met, len(updates) + len(unanswered)
 
     def _timeline(self, ticket, tz):
         """Every step and every chatter message, in time order.

@@ -207,3 +207,57 @@ class TestSlaSignal(HelpdeskProcessCommon):
             [("id", "in", tickets.ids), ("sla_status", "in", ("on_track", "at_risk"))]
         )
         self.assertFalse(on_track)
+
+    # -- 4. urgency where agents look ----------------------------------------------
+
+    def test_next_deadline_names_its_kind_and_due_soon_finds_it(self):
+        ticket = self._ticket(10, at(0, "09:00"))  # Priority: ACK within 15 min
+        self.assertEqual(
+            (ticket.sla_next_deadline, ticket.sla_next_kind), (at(0, "09:15"), "ack")
+        )
+        ticket.sudo().assessment_date = at(0, "09:02")
+        self._step(ticket, "ack", at(0, "09:05"))
+        self.assertEqual(
+            (ticket.sla_next_deadline, ticket.sla_next_kind),
+            (at(0, "09:20"), "update"),
+        )
+        later = self._ticket(1, at(0, "09:00"))  # Standard: ACK at 14:00
+        Ticket = self.env["helpdesk.ticket"]
+        mine = [("id", "in", (ticket | later).ids)]
+        for now, expected in (
+            (at(0, "08:00"), self.env["helpdesk.ticket"]),
+            (at(0, "08:30"), ticket),  # 09:20 within the hour
+            (at(0, "13:30"), ticket | later),  # one overdue, one due at 14:00
+        ):
+            with self.subTest(now=now), freeze_all_time(now):
+                self.assertEqual(
+                    Ticket.search(mine + [("sla_due_soon", "=", True)]), expected
+                )
+                self.assertEqual(
+                    Ticket.search(mine + [("sla_due_soon", "=", False)]),
+                    (ticket | later) - expected,
+                )
+
+    def test_dashboard_counts_open_tickets_at_risk_and_breached(self):
+        late = self._ticket(10, at(0, "09:00"))
+        self._ticket(10, at(0, "09:10"))  # at risk at 09:22
+        closed = self._ticket(10, at(0, "09:00"))
+        self._run_cron(at(0, "09:23"))
+        self._force_stage(closed, "closed")
+        self.assertEqual(late.sla_status, "breached")
+        self.team.invalidate_recordset()
+        self.assertEqual(
+            (self.team.sla_at_risk_ticket_count, self.team.sla_breached_ticket_count),
+            (1, 1),
+            "the closed ticket's final Breached is not open work",
+        )
+
+    def test_views_sort_by_what_is_due_first(self):
+        for view in (
+            "helpdesk_mgmt.ticket_view_tree",
+            "helpdesk_mgmt.view_helpdesk_ticket_kanban",
+        ):
+            arch = self.env["helpdesk.ticket"].get_view(self.env.ref(view).id)["arch"]
+            with self.subTest(view=view):
+                self.assertIn('default_order="sla_next_deadline', arch)
+                self.assertIn('widget="sla_countdown"', arch)
