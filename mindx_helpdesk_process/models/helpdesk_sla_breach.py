@@ -1,6 +1,10 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, fields, models
+from odoo.tools import SQL, format_datetime
 
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE
 from .sla_rules import KIND_SELECTION
@@ -91,3 +95,258 @@ class HelpdeskSlaBreach(models.Model):
     def _kind_label(self):
         self.ensure_one()
         return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+
+    # -- the scan: passed deadlines and tickets entering the at-risk window -------
+
+    @api.model
+    def _scan(self, batch_size=500):
+        """Flag passed deadlines and tickets entering the at-risk window.
+
+        Finds its work through the indexed sla_next_deadline / sla_at_risk_date
+        columns of the tickets, one batch at a time with the rows locked (SKIP
+        LOCKED: a second worker takes other tickets), and reports progress so that
+        Odoo's cron runner commits and calls again while work remains.
+        """
+        now = fields.Datetime.now()
+        due = self._lock_tickets(
+            SQL("sla_next_deadline <= %s", now), batch_size, "sla_next_deadline"
+        )
+        self._flag(due, now)
+        at_risk = self._lock_tickets(
+            SQL("sla_at_risk_date <= %s AND sla_status = 'on_track'", now),
+            batch_size,
+            "sla_at_risk_date",
+        )
+        self._flag_at_risk(at_risk)
+        # more may be due only when the batch came back full; else no count (with
+        # LIMIT 1 and nothing due, PostgreSQL may read the whole table to say 0)
+        remaining = len(due) >= batch_size and self.env["helpdesk.ticket"].search_count(
+            [("sla_next_deadline", "<=", now)], limit=1
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=len(due) + len(at_risk), remaining=remaining
+        )
+        return due | at_risk
+
+    @api.model
+    def _lock_tickets(self, condition, limit, order="id"):
+        """Lock up to `limit` tickets matching `condition`; skip those busy.
+
+        Tickets come in the order of `order`, the indexed column that `condition`
+        bounds: PostgreSQL then reads that index's range and stops at `limit`,
+        whatever its statistics say (ordered by id, it may instead walk the primary
+        key through the whole table).
+
+        SKIP LOCKED leaves the tickets an agent's transaction holds to the next
+        run. A ticket changed and committed since this transaction's snapshot
+        cannot be locked at all (REPEATABLE READ: serialization failure) and crons
+        are not retried, so the whole run would fail: then each ticket is locked
+        on its own and those that fail are left to the next run too.
+        """
+        self.env.flush_all()
+        if not self.env.su:
+            # a manager's "Flag now": their companies only, else another company's
+            # earlier deadlines could fill the batch and be locked for nothing
+            condition = SQL(
+                "%s AND (company_id IS NULL OR company_id = ANY(%s))",
+                condition,
+                self.env.companies.ids,
+            )
+        query = SQL(
+            "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY %s, id LIMIT %s "
+            "FOR NO KEY UPDATE SKIP LOCKED",
+            condition,
+            SQL.identifier(order),
+            limit,
+        )
+        try:
+            rows = self._lock_query(query)
+        except SerializationFailure:
+            rows = []
+            candidates = self.env.execute_query(
+                SQL(
+                    "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY %s, id LIMIT %s",
+                    condition,
+                    SQL.identifier(order),
+                    limit,
+                )
+            )
+            for (ticket_id,) in candidates:
+                try:
+                    rows += self._lock_query(
+                        SQL(
+                            "SELECT id FROM helpdesk_ticket WHERE id = %s "
+                            "FOR NO KEY UPDATE SKIP LOCKED",
+                            ticket_id,
+                        )
+                    )
+                except SerializationFailure:
+                    continue
+        # the cron (superuser) scans every company; a manager's "Flag now" only the
+        # tickets they may change, not another company's they cannot even read
+        tickets = self.env["helpdesk.ticket"].browse([row[0] for row in rows])
+        return tickets._filtered_access("write")
+
+    @api.model
+    def _lock_query(self, query):
+        """Run a locking query in a savepoint: its failure leaves the run usable."""
+        with self.env.cr.savepoint(flush=False):
+            self.env.cr.execute(query, log_exceptions=False)
+            return self.env.cr.fetchall()
+
+    @api.model
+    def _flag(self, tickets, now):
+        """One open breach per ticket and kind, however long it stays missed.
+
+        A passed deadline opens a breach (note, activity, the leader's email
+        for Expedite) unless one of its kind is open: then a missed update
+        window is counted on it, nothing more is posted. After a downtime, each
+        overdue kind is flagged once, with its real lateness and every update
+        window missed meanwhile.
+        """
+        # sudo: the breach log and the SLA bookkeeping are the process's record,
+        # also when a manager runs the scan ("Flag now")
+        breach_log = self.sudo()
+        open_breaches = {
+            (breach.ticket_id.id, breach.kind): breach
+            for breach in breach_log.search(
+                [("ticket_id", "in", tickets.ids), ("done_date", "=", False)]
+            )
+        }
+        to_create, passed = [], []
+        for ticket in tickets:
+            for kind, deadline, windows in ticket._sla_passed_deadlines(now):
+                passed.append((ticket, kind, windows))
+                if (ticket.id, kind) not in open_breaches:
+                    to_create.append((ticket, kind, deadline, windows))
+        breaches = breach_log.create(
+            [
+                {
+                    "ticket_id": t.id,
+                    "kind": k,
+                    "deadline": d,
+                    "detected_date": now,
+                    "windows_missed": w,
+                }
+                for t, k, d, w in to_create
+            ]
+        )
+        tickets._sla_mark_flagged(passed)
+        for ticket, kind, _windows in passed:
+            counting = open_breaches.get((ticket.id, kind))
+            if counting and kind == "update":
+                counting.windows_missed = ticket.sla_update_missed
+        breaches.with_env(self.env)._announce()
+        tickets._sla_refresh_status(now)
+        return breaches
+
+    def _announce(self):
+        """Internal note, activity for the assignee (else team leader), and for
+        Expedite an email to the team leader, for each of these new breaches.
+
+        The scan flags up to a batch of tickets at a time: the notes are logged,
+        the activities and the emails created in one go, not one by one.
+        """
+        notes = {}  # ticket: its notes, one per breach
+        activities = []  # (breach, ticket, user, summary, note)
+        emails = []
+        for breach in self:
+            ticket = breach.ticket_id
+            user = ticket.user_id or ticket.team_id.user_id
+            note, summary = breach._texts_for(user)
+            notes.setdefault(ticket, []).append(note)
+            if user:
+                activities.append((breach, ticket, user, summary, note))
+            leader = ticket.team_id.user_id
+            if ticket.class_of_service == "expedite" and leader.email:
+                if leader != user:
+                    note, _summary = breach._texts_for(leader)
+                emails.append(breach._leader_email(leader, note))
+        Ticket = self.env["helpdesk.ticket"]
+        while notes:
+            # internal notes (comment + mt_note, as _process_log_note posts them),
+            # one INSERT per round: a ticket with two breaches gets two notes
+            Ticket.browse([ticket.id for ticket in notes])._message_log_batch(
+                {ticket.id: texts.pop(0) for ticket, texts in notes.items()},
+                message_type="comment",
+            )
+            notes = {ticket: texts for ticket, texts in notes.items() if texts}
+        created = self.env["mail.activity"]._mindx_schedule_batch(
+            "mail.mail_activity_data_warning",
+            [
+                (ticket, user, summary, note)
+                for _b, ticket, user, summary, note in activities
+            ],
+        )
+        for (breach, *_values), activity in zip(activities, created, strict=False):
+            breach.sudo().activity_id = activity
+        if emails:
+            # sudo: the scan runs as whoever triggers it; creating the outgoing
+            # notice to the team leader is the system's doing
+            self.env["mail.mail"].sudo().create(emails)
+
+    def _leader_email(self, leader, note):
+        """The Expedite breach's email to the team leader (an automatic one)."""
+        ticket = self.ticket_id
+        return {
+            "subject": f"[{ticket.number}] {note}",
+            "body_html": Markup("<p>{}</p><p>{}</p>").format(note, ticket.name),
+            "email_to": leader.email_formatted,
+            "model": ticket._name,
+            "res_id": ticket.id,
+            "headers": str(
+                {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+            ),
+        }
+
+    @api.model
+    def _reader_env(self, ticket, user):
+        """The language and time zone of an SLA notice: its reader's.
+
+        The scan runs as OdooBot (English, UTC): a Ho Chi Minh team read its
+        deadlines seven hours off. Without an assignee, the company's working time
+        zone.
+        """
+        tz = (
+            user.tz
+            or (ticket.company_id or self.env.company).resource_calendar_id.tz
+            or self.env.context.get("tz")
+        )
+        return self.with_context(lang=user.lang or self.env.lang, tz=tz).env
+
+    @api.model
+    def _when(self, env, value):
+        """A deadline as the reader of `env` (_reader_env) reads it."""
+        return format_datetime(env, value, tz=env.context.get("tz"), dt_format="short")
+
+    def _texts_for(self, user):
+        """(note, activity summary) of this breach, for `user` to read."""
+        self.ensure_one()
+        env = self._reader_env(self.ticket_id, user)
+        kind = self.with_env(env)._kind_label()
+        note = env._(
+            "SLA breached: %(kind)s was due at %(deadline)s.",
+            kind=kind,
+            deadline=self._when(env, self.deadline),
+        )
+        return note, env._("SLA breached: %(kind)s", kind=kind)
+
+    @api.model
+    def _flag_at_risk(self, tickets):
+        """One activity for each ticket entering the at-risk window."""
+        items = []
+        for ticket in tickets:
+            user = ticket.user_id or ticket.team_id.user_id
+            if user:
+                env = self._reader_env(ticket, user)
+                note = env._(
+                    "Most of the time allowed is used: the next SLA deadline is "
+                    "%(deadline)s.",
+                    deadline=self._when(env, ticket.sla_next_deadline),
+                )
+                items.append((ticket, user, env._("SLA at risk"), note))
+        self.env["mail.activity"]._mindx_schedule_batch(
+            "mail.mail_activity_data_todo", items
+        )
+        # sudo: the SLA bookkeeping is the process's (_check_process_record)
+        tickets.sudo().write({"sla_status": "at_risk"})

@@ -4,12 +4,10 @@ import re
 from datetime import timedelta
 
 from markupsafe import Markup
-from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import (
-    SQL,
     create_index,
     email_normalize,
     format_datetime,
@@ -1968,33 +1966,9 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _cron_flag_sla_breaches(self, batch_size=500):
-        """Flag passed deadlines and tickets entering the at-risk window.
-
-        Finds its work through the indexed sla_next_deadline / sla_at_risk_date
-        columns, one batch at a time with the rows locked (SKIP LOCKED: a second
-        worker takes other tickets), and reports progress so that Odoo's cron
-        runner commits and calls again while work remains.
-        """
-        now = fields.Datetime.now()
-        due = self._sla_lock(
-            SQL("sla_next_deadline <= %s", now), batch_size, "sla_next_deadline"
-        )
-        due._sla_flag_breaches(now)
-        at_risk = self._sla_lock(
-            SQL("sla_at_risk_date <= %s AND sla_status = 'on_track'", now),
-            batch_size,
-            "sla_at_risk_date",
-        )
-        at_risk._sla_flag_at_risk()
-        # more may be due only when the batch came back full; else no count (with
-        # LIMIT 1 and nothing due, PostgreSQL may read the whole table to say 0)
-        remaining = len(due) >= batch_size and self.search_count(
-            [("sla_next_deadline", "<=", now)], limit=1
-        )
-        self.env["ir.cron"]._notify_progress(
-            done=len(due) + len(at_risk), remaining=remaining
-        )
-        return due | at_risk
+        """The scheduled action "flag SLA breaches" (its code names this model):
+        the scan itself is the breach log's (helpdesk.sla.breach._scan)."""
+        return self.env["helpdesk.sla.breach"]._scan(batch_size)
 
     def action_sla_flag_now(self):
         """Server action for managers: run the breach scan now."""
@@ -2017,115 +1991,6 @@ class HelpdeskTicket(models.Model):
             raise UserError(
                 self.env._("Only helpdesk managers can run the SLA actions.")
             )
-
-    @api.model
-    def _sla_lock(self, condition, limit, order="id"):
-        """Lock up to `limit` tickets matching `condition`; skip those busy.
-
-        Tickets come in the order of `order`, the indexed column that `condition`
-        bounds: PostgreSQL then reads that index's range and stops at `limit`,
-        whatever its statistics say (ordered by id, it may instead walk the primary
-        key through the whole table).
-
-        SKIP LOCKED leaves the tickets an agent's transaction holds to the next
-        run. A ticket changed and committed since this transaction's snapshot
-        cannot be locked at all (REPEATABLE READ: serialization failure) and crons
-        are not retried, so the whole run would fail: then each ticket is locked
-        on its own and those that fail are left to the next run too.
-        """
-        self.env.flush_all()
-        if not self.env.su:
-            # a manager's "Flag now": their companies only, else another company's
-            # earlier deadlines could fill the batch and be locked for nothing
-            condition = SQL(
-                "%s AND (company_id IS NULL OR company_id = ANY(%s))",
-                condition,
-                self.env.companies.ids,
-            )
-        query = SQL(
-            "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY %s, id LIMIT %s "
-            "FOR NO KEY UPDATE SKIP LOCKED",
-            condition,
-            SQL.identifier(order),
-            limit,
-        )
-        try:
-            rows = self._sla_lock_query(query)
-        except SerializationFailure:
-            rows = []
-            candidates = self.env.execute_query(
-                SQL(
-                    "SELECT id FROM helpdesk_ticket WHERE %s ORDER BY %s, id LIMIT %s",
-                    condition,
-                    SQL.identifier(order),
-                    limit,
-                )
-            )
-            for (ticket_id,) in candidates:
-                try:
-                    rows += self._sla_lock_query(
-                        SQL(
-                            "SELECT id FROM helpdesk_ticket WHERE id = %s "
-                            "FOR NO KEY UPDATE SKIP LOCKED",
-                            ticket_id,
-                        )
-                    )
-                except SerializationFailure:
-                    continue
-        # the cron (superuser) scans every company; a manager's "Flag now" only the
-        # tickets they may change, not another company's they cannot even read
-        return self.browse([row[0] for row in rows])._filtered_access("write")
-
-    def _sla_lock_query(self, query):
-        """Run a locking query in a savepoint: its failure leaves the run usable."""
-        with self.env.cr.savepoint(flush=False):
-            self.env.cr.execute(query, log_exceptions=False)
-            return self.env.cr.fetchall()
-
-    def _sla_flag_breaches(self, now):
-        """One open breach per ticket and kind, however long it stays missed.
-
-        A passed deadline opens a breach (note, activity, the leader's email
-        for Expedite) unless one of its kind is open: then a missed update
-        window is counted on it, nothing more is posted. After a downtime, each
-        overdue kind is flagged once, with its real lateness and every update
-        window missed meanwhile.
-        """
-        # sudo: the breach log and the SLA bookkeeping are the process's record,
-        # also when a manager runs the scan ("Flag now")
-        Breach = self.env["helpdesk.sla.breach"].sudo()
-        open_breaches = {
-            (breach.ticket_id.id, breach.kind): breach
-            for breach in Breach.search(
-                [("ticket_id", "in", self.ids), ("done_date", "=", False)]
-            )
-        }
-        to_create, passed = [], []
-        for ticket in self:
-            for kind, deadline, windows in ticket._sla_passed_deadlines(now):
-                passed.append((ticket, kind, windows))
-                if (ticket.id, kind) not in open_breaches:
-                    to_create.append((ticket, kind, deadline, windows))
-        breaches = Breach.create(
-            [
-                {
-                    "ticket_id": t.id,
-                    "kind": k,
-                    "deadline": d,
-                    "detected_date": now,
-                    "windows_missed": w,
-                }
-                for t, k, d, w in to_create
-            ]
-        )
-        self._sla_mark_flagged(passed)
-        for ticket, kind, _windows in passed:
-            counting = open_breaches.get((ticket.id, kind))
-            if counting and kind == "update":
-                counting.windows_missed = ticket.sla_update_missed
-        self._sla_announce_breaches(breaches)
-        self._sla_refresh_status(now)
-        return breaches
 
     def _sla_passed_deadlines(self, now):
         """(kind, deadline, windows missed) of each deadline passed at `now`."""
@@ -2157,172 +2022,6 @@ class HelpdeskTicket(models.Model):
             else:
                 values[f"sla_{kind}_flagged"] = True
             ticket.sudo().write(values)
-
-    def _sla_announce_breaches(self, breaches):
-        """Internal note, activity for the assignee (else team leader), and for
-        Expedite an email to the team leader, for each breach.
-
-        The scan flags up to a batch of tickets at a time: the notes are logged,
-        the activities and the emails created in one go, not one by one.
-        """
-        notes = {}  # ticket: its notes, one per breach
-        activities = []  # (breach, ticket, user, summary, note)
-        emails = []
-        for breach in breaches:
-            ticket = breach.ticket_id
-            user = ticket.user_id or ticket.team_id.user_id
-            note, summary = ticket._sla_breach_texts(breach, user)
-            notes.setdefault(ticket, []).append(note)
-            if user:
-                activities.append((breach, ticket, user, summary, note))
-            leader = ticket.team_id.user_id
-            if ticket.class_of_service == "expedite" and leader.email:
-                if leader != user:
-                    note, _summary = ticket._sla_breach_texts(breach, leader)
-                emails.append(
-                    {
-                        "subject": f"[{ticket.number}] {note}",
-                        "body_html": Markup("<p>{}</p><p>{}</p>").format(
-                            note, ticket.name
-                        ),
-                        "email_to": leader.email_formatted,
-                        "model": self._name,
-                        "res_id": ticket.id,
-                        "headers": str(
-                            {
-                                "Auto-Submitted": "auto-replied",
-                                "X-Auto-Response-Suppress": "All",
-                            }
-                        ),
-                    }
-                )
-        while notes:
-            # internal notes (comment + mt_note, as _process_log_note posts them),
-            # one INSERT per round: a ticket with two breaches gets two notes
-            self.browse([ticket.id for ticket in notes])._message_log_batch(
-                {ticket.id: texts.pop(0) for ticket, texts in notes.items()},
-                message_type="comment",
-            )
-            notes = {ticket: texts for ticket, texts in notes.items() if texts}
-        created = self._sla_schedule_activities(
-            "mail.mail_activity_data_warning",
-            [
-                (ticket, user, summary, note)
-                for _b, ticket, user, summary, note in activities
-            ],
-        )
-        for (breach, *_values), activity in zip(activities, created, strict=False):
-            breach.activity_id = activity
-        if emails:
-            # sudo: the scan runs as whoever triggers it; creating the outgoing
-            # notice to the team leader is the system's doing
-            self.env["mail.mail"].sudo().create(emails)
-
-    def _sla_reader_env(self, user):
-        """The language and time zone of an SLA notice: its reader's.
-
-        The scan runs as OdooBot (English, UTC): a Ho Chi Minh team read its
-        deadlines seven hours off. Without an assignee, the company's working time
-        zone.
-        """
-        tz = (
-            user.tz
-            or (self.company_id or self.env.company).resource_calendar_id.tz
-            or self.env.context.get("tz")
-        )
-        return self.with_context(lang=user.lang or self.env.lang, tz=tz).env
-
-    @api.model
-    def _sla_when(self, env, value):
-        """A deadline as the reader of `env` (_sla_reader_env) reads it."""
-        return format_datetime(env, value, tz=env.context.get("tz"), dt_format="short")
-
-    def _sla_breach_texts(self, breach, user):
-        """(note, activity summary) of a breach, for `user` to read."""
-        env = self._sla_reader_env(user)
-        kind = breach.with_env(env)._kind_label()
-        note = env._(
-            "SLA breached: %(kind)s was due at %(deadline)s.",
-            kind=kind,
-            deadline=self._sla_when(env, breach.deadline),
-        )
-        return note, env._("SLA breached: %(kind)s", kind=kind)
-
-    def _sla_schedule_activities(self, act_type_xmlid, items):
-        """activity_schedule() for (ticket, user, summary, note) items, each with its
-        own note, in one create (activity_schedule takes one note for all)."""
-        if not items or self.env.context.get("mail_activity_automation_skip"):
-            return self.env["mail.activity"]
-        activity_type = self.env.ref(act_type_xmlid)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
-        activities = (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .create(
-                [
-                    {
-                        "activity_type_id": activity_type.id,
-                        "summary": summary,
-                        "automated": True,
-                        "note": note,
-                        "date_deadline": today,
-                        "res_model_id": model_id,
-                        "res_id": ticket.id,
-                        "user_id": user.id,
-                    }
-                    for ticket, user, summary, note in items
-                ]
-            )
-        )
-        activities = activities.with_env(self.env)
-        self._sla_notify_assignees(activities)
-        return activities
-
-    def _sla_notify_assignees(self, activities):
-        """Tell each assignee of their new activities, one message per person.
-
-        Odoo notifies every new activity on its own (a message, and an email for
-        most users, ~9 queries each): a scan flagging 500 tickets of one team
-        leader sent them 500 emails and spent 4,500 of its 4,600 queries on it.
-        A single activity keeps Odoo's own notice; several become one digest.
-        """
-        for user, assigned in activities.grouped("user_id").items():
-            if user == self.env.user:
-                continue  # as Odoo: no notice for what one assigns oneself
-            # sudo: the notice is the system's, whoever runs the scan
-            if len(assigned) == 1:
-                assigned.sudo().action_notify()
-                continue
-            assigned = assigned.with_context(lang=user.lang or self.env.lang)
-            body = assigned.env["ir.qweb"]._render(
-                "mindx_helpdesk_process.message_sla_activities_assigned",
-                {"activities": assigned, "base_url": self.browse().get_base_url()},
-                minimal_qcontext=True,
-            )
-            self.env["mail.thread"].sudo().with_context(lang=user.lang).message_notify(
-                partner_ids=user.partner_id.ids,
-                body=body,
-                subject=assigned.env._(
-                    "%(count)s SLA activities assigned to you", count=len(assigned)
-                ),
-                email_layout_xmlid="mail.mail_notification_layout",
-            )
-
-    def _sla_flag_at_risk(self):
-        items = []
-        for ticket in self:
-            user = ticket.user_id or ticket.team_id.user_id
-            if user:
-                env = ticket._sla_reader_env(user)
-                note = env._(
-                    "Most of the time allowed is used: the next SLA deadline is "
-                    "%(deadline)s.",
-                    deadline=self._sla_when(env, ticket.sla_next_deadline),
-                )
-                items.append((ticket, user, env._("SLA at risk"), note))
-        self._sla_schedule_activities("mail.mail_activity_data_todo", items)
-        self.sudo().write({"sla_status": "at_risk"})
 
     def _sla_close_breaches(self, step):
         """A step done closes the open breaches (and their activities) it answers."""

@@ -743,7 +743,7 @@ class TestAccessMatrix(AccessFixtures, HelpdeskProcessCommon):
             )
 
     def test_sudo_breach_email_goes_to_the_team_leader_only(self):
-        """Covers `mail.mail.sudo().create` in _sla_announce_breaches: the scan
+        """Covers `mail.mail.sudo().create` in helpdesk.sla.breach._announce: the scan
         writes the Expedite notice itself, to the team leader and nobody else; an
         agent can neither run the scan early nor write such an email."""
         ticket = self._create_ticket(users_affected=30, received_date="2026-11-28")
