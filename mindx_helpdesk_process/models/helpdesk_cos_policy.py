@@ -11,15 +11,12 @@ CLASSES_OF_SERVICE = [
 # helpdesk_mgmt's stars; a class's default priority (Medium, High, Very High).
 TICKET_PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
 DEFAULT_CLASS_PRIORITY = {"standard": "1", "priority": "2", "expedite": "3"}
-# PROCESS.md's SLA targets in minutes; Standard counts working minutes (a working
-# day is 8 hours), Priority and Expedite count around the clock.
+# The SLA targets of docs/PROCESS.md in minutes; Standard counts working minutes (a
+# working day is 8 hours), Priority and Expedite count around the clock.
 DEFAULT_SLA_TARGETS = {
     "expedite": {"ack": 10, "update": 10, "escalation": 10, "resolve": 120},
     "priority": {"ack": 15, "update": 15, "escalation": 20, "resolve": 240},
     "standard": {"ack": 240, "update": 480, "escalation": 480, "resolve": 1440},
-}
-DEFAULT_UPDATE_MINUTES = {
-    code: targets["update"] for code, targets in DEFAULT_SLA_TARGETS.items()
 }
 # users_affected above this is a typo, not an incident
 MAX_USERS_AFFECTED = 10_000_000
@@ -411,10 +408,6 @@ class HelpdeskCosPolicy(models.Model):
             (self.id, class_of_service)
         )
         return self.env["helpdesk.cos.policy.line"].browse(line_id or ())
-
-    def _update_minutes_for(self, class_of_service):
-        line = self._line_for(class_of_service)
-        return line.update_minutes or DEFAULT_UPDATE_MINUTES.get(class_of_service)
 
     def _range_label(self, class_of_service):
         """The users range of a class in words, e.g. '5–25' or '26 or more'."""

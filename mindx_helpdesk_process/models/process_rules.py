@@ -3,8 +3,9 @@
 """The support process as data: its steps, its stage transitions, and one checker.
 
 Everything that decides whether a ticket may change stage is in this file, so that
-the rules can be read (and changed) in one place: PROCESS.md's "The 7 steps and the
-stages" is TRANSITIONS below. helpdesk.ticket only calls `missing_for_move()`.
+the rules can be read (and changed) in one place: "The seven steps and the stages"
+of docs/PROCESS.md is TRANSITIONS below. helpdesk.ticket only calls
+`missing_for_move()`.
 """
 
 from collections import namedtuple
@@ -193,7 +194,7 @@ TEMPLATE_BY_STEP = {
 # Dates that a customer-facing step also counts as "the customer was updated".
 CUSTOMER_UPDATE_FIELD = "last_update_date"
 
-# The seven steps of PROCESS.md as the checklist shows them: (title, conditions
+# The seven steps of docs/PROCESS.md as the checklist shows them: (title, conditions
 # that make the step done, the step whose time and author are shown).
 CHECKLIST = [
     (_lt("Receive & classify"), ("assess",), "assess"),

@@ -90,7 +90,8 @@ class ResCompany(models.Model):
         return companies
 
     def _cos_ensure_default_policy(self):
-        """Give each company without one a default policy with PROCESS.md's values."""
+        """Give each company without one a default policy (docs/PROCESS.md's
+        values)."""
         # sudo: creating a company (or installing) must give it its default policy
         # even when the user may not manage helpdesk policies
         Policy = self.env["helpdesk.cos.policy"].sudo()

@@ -137,6 +137,9 @@ class TestSlaSignal(HelpdeskProcessCommon):
         self.assertEqual(row.breach_update_count, 3)
         # three deadlines missed (the update at 09:52 answered the first, late)
         self.assertEqual((row.update_due, row.update_met), (3, 0))
+        # the incident report counts the same, with the same measure (sla_rules)
+        report = self.env["report.mindx_helpdesk_process.report_helpdesk_incident"]
+        self.assertEqual(report._update_counts(ticket), (0, 3))
 
     # -- 2. the promise is the deadline ---------------------------------------------
 
