@@ -382,7 +382,7 @@ def test_two_agents_moving_one_ticket_second_is_judged_on_the_first_move(system)
     ticket_id = _in_progress_ticket(registry, cast, "investigation", "dev_response")
     with _cursor(registry) as first_cr:
         first = _env(first_cr, cast["manager"])
-        first = first(context=dict(first.context, process_move_reason="Duplicate"))
+        first = first(context=dict(first.context, mindx_move_reason="Duplicate"))
         ticket = first["helpdesk.ticket"].browse(ticket_id)
         ticket.stage_id = cast["stages"]["cancelled"]
         first.flush_all()

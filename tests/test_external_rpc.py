@@ -349,7 +349,7 @@ def test_manager_actions_refused_to_agents(agent, ticket):
         "write",
         [ticket],
         {"stage_id": agent.cast["stages"]["closed"]},
-        context={"process_force": True, "process_move_reason": "because"},
+        context={"mindx_force_move": True, "mindx_move_reason": "because"},
     )
     assert fault.clean and "Only helpdesk managers can force" in fault.message, fault
     assert _read(agent, ticket, "process_role")["process_role"] == "new"

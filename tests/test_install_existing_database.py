@@ -44,7 +44,7 @@ resolved = env.ref("mindx_helpdesk_process.helpdesk_ticket_stage_resolved")
 ticket = env["helpdesk.ticket"].search([("name", "=", "Before install in In Progress")])
 admin = env.ref("base.user_admin")
 ticket.with_user(admin).with_context(
-    process_force=True, process_move_reason="system test"
+    mindx_force_move=True, mindx_move_reason="system test"
 ).stage_id = resolved
 env.cr.commit()
 before = env["helpdesk.ticket"].search([("name", "like", "Before install")])

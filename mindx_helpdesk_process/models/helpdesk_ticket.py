@@ -788,7 +788,7 @@ class HelpdeskTicket(models.Model):
                 vals["team_id"]
             )
             self._check_process_move(stage, team=new_team)
-            if self.env.context.get("process_force"):
+            if self.env.context.get("mindx_force_move"):
                 forced_from = {ticket: ticket.stage_id for ticket in self}
         res = super().write(vals)
         if "stage_id" in vals:
@@ -844,7 +844,7 @@ class HelpdeskTicket(models.Model):
             "target": "new",
             "context": {
                 "default_ticket_id": self.id,
-                "default_force": self.env.context.get("process_force_move", False),
+                "default_force": self.env.context.get("mindx_offer_force", False),
             },
         }
 
@@ -1167,8 +1167,8 @@ class HelpdeskTicket(models.Model):
     def _check_process_move(self, stage, from_role=None, team=False):
         """The one gate every stage change goes through (form, kanban, RPC, sudo).
 
-        The context may carry `process_move_reason` (reopen, cancel) and
-        `process_force`, honoured only for a real helpdesk manager. `team` is the
+        The context may carry `mindx_move_reason` (reopen, cancel) and
+        `mindx_force_move`, honoured only for a real helpdesk manager. `team` is the
         ticket's new team when the same write changes it.
         """
         for ticket in self.filtered(
@@ -1184,7 +1184,7 @@ class HelpdeskTicket(models.Model):
                     company=stage.company_id.display_name,
                 )
             )
-        if self.env.context.get("process_force"):
+        if self.env.context.get("mindx_force_move"):
             if not self._is_process_manager():
                 raise UserError(
                     self.env._(
@@ -1192,7 +1192,7 @@ class HelpdeskTicket(models.Model):
                         "manager, or complete the missing steps."
                     )
                 )
-            if not (self.env.context.get("process_move_reason") or "").strip():
+            if not (self.env.context.get("mindx_move_reason") or "").strip():
                 raise UserError(self.env._("Forcing a stage move needs a reason."))
             return
         errors = [
@@ -1215,7 +1215,7 @@ class HelpdeskTicket(models.Model):
                     new=stage.display_name,
                     user=self.env.user.name,
                 ),
-                self.env.context.get("process_move_reason"),
+                self.env.context.get("mindx_move_reason"),
             ),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
@@ -1258,9 +1258,7 @@ class HelpdeskTicket(models.Model):
                 ),
             )
         # the mail gateway (sudo) reopens a closed ticket on the customer's reply
-        customer_reopen = self.env.su and self.env.context.get(
-            "process_customer_reopen"
-        )
+        customer_reopen = self.env.su and self.env.context.get("mindx_customer_reopen")
         if rule.manager and not self._is_process_manager() and not customer_reopen:
             return self.env._(
                 "Cannot move %(ticket)s to %(stage)s: only a helpdesk manager may "
@@ -1269,7 +1267,7 @@ class HelpdeskTicket(models.Model):
             )
         if (
             rule.reason
-            and not (self.env.context.get("process_move_reason") or "").strip()
+            and not (self.env.context.get("mindx_move_reason") or "").strip()
         ):
             return self.env._(
                 "Moving %(ticket)s to %(stage)s needs a reason: use the 'Move with "
@@ -1553,7 +1551,7 @@ class HelpdeskTicket(models.Model):
         restarts the silence clock (reminder, confirmation by timeout).
         """
         res = super().message_update(msg_dict, update_vals=update_vals)
-        if self.env.context.get("mindx_automatic_email"):
+        if self.env.context.get("mindx_incoming_automatic"):
             return res
         author = self.env["res.partner"].browse(msg_dict.get("author_id"))
         for ticket in self.filtered(lambda t: t._is_customer(author)):
@@ -1604,8 +1602,8 @@ class HelpdeskTicket(models.Model):
         if closed_on and fields.Datetime.now() - closed_on <= timedelta(days=window):
             stage = self._process_stage_for_role("in_progress")
             self.with_context(
-                process_move_reason=self.env._("The customer replied after closure."),
-                process_customer_reopen=True,
+                mindx_move_reason=self.env._("The customer replied after closure."),
+                mindx_customer_reopen=True,
             ).write({"stage_id": stage.id})
             self._process_log_note(
                 self.env._(
@@ -1698,14 +1696,14 @@ class HelpdeskTicket(models.Model):
 
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         """An automatic email is logged on the ticket and forwarded to nobody."""
-        if self.env.context.get("mindx_automatic_email"):
+        if self.env.context.get("mindx_incoming_automatic"):
             return []
         return super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
 
     def _notify_by_email_get_headers(self, headers=None):
         """Our automatic emails say so, so that auto-responders do not answer."""
         headers = super()._notify_by_email_get_headers(headers=headers)
-        if self.env.context.get("mindx_automatic_email_out"):
+        if self.env.context.get("mindx_outgoing_automatic"):
             headers["Auto-Submitted"] = "auto-replied"
             headers["X-Auto-Response-Suppress"] = "All"
         return headers
@@ -1764,7 +1762,7 @@ class HelpdeskTicket(models.Model):
         template = self.env.ref(
             "mindx_helpdesk_process.mail_template_confirmation_reminder"
         )
-        self.with_context(mindx_automatic_email_out=True).message_post_with_source(
+        self.with_context(mindx_outgoing_automatic=True).message_post_with_source(
             template,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",

@@ -142,7 +142,7 @@ class MailThread(models.AbstractModel):
         return super(
             MailThread,
             self.with_context(
-                mindx_automatic_email=is_automatic_email(message),
+                mindx_incoming_automatic=is_automatic_email(message),
                 mindx_email_arrival=fields.Datetime.to_string(arrival),
             ),
         )._message_route_process(message, message_dict, routes)

@@ -15,3 +15,4 @@ from . import test_stage_roles
 from . import test_tour
 from . import test_record_trust
 from . import test_sla_signal
+from . import test_context_keys

@@ -126,7 +126,7 @@ class ProcessFixtures:
     def _force_stage(cls, tickets, role):
         """Put tickets in a stage of `role` as a manager's forced move (test set-up)."""
         tickets.with_user(cls.manager).with_context(
-            process_force=True, process_move_reason="test set-up"
+            mindx_force_move=True, mindx_move_reason="test set-up"
         ).write({"stage_id": cls.stage_by_role[role].id})
         return tickets
 

@@ -574,7 +574,7 @@ class TestAccessMatrix(AccessFixtures, HelpdeskProcessCommon):
                     self._assert_operation(
                         allowed,
                         lambda ticket=ticket, user=user: ticket.with_user(user)
-                        .with_context(process_force=True, process_move_reason="Phone")
+                        .with_context(mindx_force_move=True, mindx_move_reason="Phone")
                         .write({"stage_id": closed.id}),
                         refusal=UserError,
                     )
@@ -586,14 +586,14 @@ class TestAccessMatrix(AccessFixtures, HelpdeskProcessCommon):
                         self._assert_operation(
                             allowed,
                             lambda ticket=ticket, user=user: ticket.with_user(user)
-                            .with_context(process_move_reason="It broke again")
+                            .with_context(mindx_move_reason="It broke again")
                             .write({"stage_id": in_progress.id}),
                             refusal=UserError,
                         )
 
     def _force_stage_as(self, ticket, role, manager):
         ticket.with_user(manager).with_context(
-            process_force=True, process_move_reason="test set-up"
+            mindx_force_move=True, mindx_move_reason="test set-up"
         ).write({"stage_id": self.stage_by_role[role].id})
 
     def test_move_wizard_force_by_managers_only(self):

@@ -344,12 +344,12 @@ class TestHostileTicketInput(HelpdeskProcessCommon):
             with self.subTest(force=force):
                 with self.assertRaisesRegex(UserError, "belongs to MindX Da Nang"):
                     ticket.with_user(self.manager).with_context(
-                        process_move_reason="Spam", process_force=force
+                        mindx_move_reason="Spam", mindx_force_move=force
                     ).write({"stage_id": stage_b.id})
         self.assertEqual(ticket.stage_id.process_role, "new")
         # a stage of the ticket's company, or of none, is fine
         stage_b.company_id = self.env.company
-        ticket.with_user(self.manager).with_context(process_move_reason="Spam").write(
+        ticket.with_user(self.manager).with_context(mindx_move_reason="Spam").write(
             {"stage_id": stage_b.id}
         )
         self.assertEqual(ticket.stage_id, stage_b)
@@ -405,7 +405,7 @@ class TestHostileTicketInput(HelpdeskProcessCommon):
         dialog or email can be opened on it: no ACK to a spammer."""
         ticket = self._create_ticket()
         self.assertEqual(ticket.process_next_step, "assess")
-        ticket.with_user(self.agent).with_context(process_move_reason="Spam").write(
+        ticket.with_user(self.agent).with_context(mindx_move_reason="Spam").write(
             {"stage_id": self.stage_by_role["cancelled"].id}
         )
         self.assertFalse(ticket.process_next_step)
@@ -432,7 +432,7 @@ class TestHostileTicketInput(HelpdeskProcessCommon):
             .with_context(**action["context"])
             .create({"users_affected": 3, "assessment_note": "x"})
         )
-        ticket.with_user(self.agent).with_context(process_move_reason="Spam").write(
+        ticket.with_user(self.agent).with_context(mindx_move_reason="Spam").write(
             {"stage_id": self.stage_by_role["cancelled"].id}
         )
         with self.assertRaisesRegex(UserError, "is cancelled"):

@@ -38,7 +38,7 @@ class TestInstall(HelpdeskProcessCommon):
         )
         self._force_stage(old_2, "waiting")
         old_3.with_user(self.manager).with_context(
-            process_force=True, process_move_reason="set-up"
+            mindx_force_move=True, mindx_move_reason="set-up"
         ).stage_id = admin_closing
         tickets = self._create_ticket(name="Old 1") | old_2 | old_3
         before = [(t.stage_id, t.number, t.partner_id) for t in tickets]

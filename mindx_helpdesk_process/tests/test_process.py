@@ -49,7 +49,7 @@ class TestProcessGates(HelpdeskProcessCommon):
         return ticket
 
     def _move(self, ticket, role, user=None, reason=None):
-        context = {"process_move_reason": reason} if reason else {}
+        context = {"mindx_move_reason": reason} if reason else {}
         ticket.with_user(user or self.agent).with_context(**context).write(
             {"stage_id": self.stage_by_role[role].id}
         )
@@ -146,7 +146,7 @@ class TestProcessGates(HelpdeskProcessCommon):
 
     def test_sudo_and_superuser_are_not_managers(self):
         ticket = self._ticket_in("new")
-        forced = {"process_force": True, "process_move_reason": "controller"}
+        forced = {"mindx_force_move": True, "mindx_move_reason": "controller"}
         with self.assertRaisesRegex(UserError, "Only helpdesk managers"):
             ticket.sudo().with_context(**forced).write(
                 {"stage_id": self.stage_by_role["closed"].id}
@@ -184,7 +184,7 @@ class TestProcessGates(HelpdeskProcessCommon):
             wizard.action_confirm()
         action = (
             ticket.with_user(self.manager)
-            .with_context(process_force_move=True)
+            .with_context(mindx_offer_force=True)
             .action_process_move()
         )
         with Form(
@@ -207,7 +207,7 @@ class TestProcessGates(HelpdeskProcessCommon):
         """An import or an RPC client forcing a move leaves the same trace."""
         ticket = self._create_ticket()
         ticket.with_user(self.manager).with_context(
-            process_force=True, process_move_reason="Duplicate of LMS-00003"
+            mindx_force_move=True, mindx_move_reason="Duplicate of LMS-00003"
         ).write({"stage_id": self.stage_by_role["cancelled"].id})
         note = ticket.message_ids[0]
         self.assertIn("Forced move from New to", note.body)

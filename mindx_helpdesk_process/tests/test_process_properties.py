@@ -108,9 +108,9 @@ class TestProcessProperties(HelpdeskProcessCommon):
                 if kind == "step":
                     ticket.with_user(user)._process_record_step(target)
                 else:
-                    context = {"process_move_reason": action[3]}
+                    context = {"mindx_move_reason": action[3]}
                     if kind == "force":
-                        context["process_force"] = True
+                        context["mindx_force_move"] = True
                     ticket.with_user(user).with_context(**context).write(
                         {"stage_id": self.stage_by_role[target].id}
                     )

@@ -506,8 +506,8 @@ class TestChatRoutesRecordNoStep(HelpdeskProcessHttpCommon):
             "context": {
                 "mindx_process_step": "ack",
                 "default_process_step": "ack",
-                "process_force": True,
-                "process_move_reason": "forged",
+                "mindx_force_move": True,
+                "mindx_move_reason": "forged",
             },
             **route_kwargs,
         }

@@ -59,9 +59,9 @@ class HelpdeskTicketMoveWizard(models.TransientModel):
             raise UserError(self.env._("Please write the reason for this move."))
         ticket = self.ticket_id
         old_stage = ticket.stage_id
-        ticket.with_context(process_move_reason=reason, process_force=self.force).write(
-            {"stage_id": self.stage_id.id}
-        )
+        ticket.with_context(
+            mindx_move_reason=reason, mindx_force_move=self.force
+        ).write({"stage_id": self.stage_id.id})
         if not self.force:  # a forced move is logged by the ticket itself
             ticket.message_post(
                 body=Markup("<p><b>{}</b></p><p>{}</p>").format(
