@@ -12,8 +12,9 @@ MINDX_REQUIRE_BROWSER=0, they fail instead.
 
 import os
 import unittest
+from datetime import timedelta
 
-from odoo import http
+from odoo import fields, http
 from odoo.tests import common, tagged
 
 from ..models import process_rules
@@ -179,3 +180,19 @@ class TestProcessTours(HelpdeskProcessHttpCommon):
         self.assertIn("Dev Team already on it from the customer", notes.body)
         self.assertEqual(notes.author_id, self.manager.partner_id)
         self.assertTrue(notes.subtype_id.internal, "an internal note")
+
+    def test_sla_countdown_tour(self):
+        """The cards count down to the next deadline, the overdue one first."""
+        now = fields.Datetime.now()
+        due = self._create_ticket(name="Tour: countdown due", users_affected=10)
+        overdue = self._create_ticket(name="Tour: countdown overdue", users_affected=10)
+        # Priority: ACK within 15 minutes of receipt
+        overdue.sudo().received_date = now - timedelta(hours=2)
+        self.assertEqual(overdue.sla_next_kind, "ack")
+        self.assertLess(overdue.sla_next_deadline, now)
+        self.assertLess(now, due.sla_next_deadline)
+        self.start_tour(
+            f"{TICKETS_URL}?view_type=kanban",
+            "mindx_sla_countdown_tour",
+            login="mindx_agent",
+        )

@@ -436,3 +436,25 @@ registry.category("web_tour.tours").add("mindx_helpdesk_process_manager_tour", {
         },
     ],
 });
+
+/**
+ * mindx_sla_countdown_tour: the countdown on the kanban cards, in words, the
+ * overdue one red, and it keeps counting without a reload (the test set the
+ * tickets' deadlines; tests/test_tour.py).
+ */
+registry.category("web_tour.tours").add("mindx_sla_countdown_tour", {
+    steps: () => [
+        {
+            content: "The ticket due soon counts down to its ACK",
+            trigger: `.o_kanban_record:contains("Tour: countdown due") .o_mindx_sla_countdown.text-muted:contains("ACK due in")`,
+        },
+        {
+            content: "The ticket past its deadline says by how much, in red",
+            trigger: `.o_kanban_record:contains("Tour: countdown overdue") .o_mindx_sla_countdown.text-danger:contains("ACK overdue by")`,
+        },
+        {
+            content: "Within its stage, the overdue ticket comes first",
+            trigger: `.o_kanban_group:has(.o_kanban_record:contains("Tour: countdown due")) .o_kanban_record:contains("Tour: countdown overdue") ~ .o_kanban_record:contains("Tour: countdown due")`,
+        },
+    ],
+});
