@@ -1561,7 +1561,12 @@ class HelpdeskTicket(models.Model):
 
     def _is_customer(self, partner):
         """Whether `partner` speaks for this ticket's customer: the ticket's
-        contact, or (company setting) a contact of the same company."""
+        contact, or (company setting) a contact of the same company.
+
+        The author comes from the email's From: address; a forged From: of the
+        customer's own address (spoofing) cannot be told apart here, only by the
+        mail server's DKIM/DMARC checks before the email reaches Odoo.
+        """
         self.ensure_one()
         customer = self.partner_id
         if not partner or not customer or not partner.partner_share:
