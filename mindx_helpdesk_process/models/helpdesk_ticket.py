@@ -795,7 +795,9 @@ class HelpdeskTicket(models.Model):
             self._sla_on_stage_change(stage)
             self._sla_refresh_status()
             for ticket, old_stage in forced_from.items():
-                ticket._process_log_forced_move(old_stage, stage)
+                ticket._process_log_move(
+                    old_stage, stage, self.env.context.get("mindx_move_reason"), True
+                )
         if "priority" in vals and "priority_manual" not in vals:
             self._flag_manual_priority()
         return res
@@ -1204,22 +1206,21 @@ class HelpdeskTicket(models.Model):
         if errors:
             raise UserError("\n".join(errors))
 
-    def _process_log_forced_move(self, old_stage, stage):
-        """Every forced move in the chatter, with its reason, whatever made it (the
-        move dialog, an import, an RPC client)."""
-        self.message_post(
-            body=Markup("<p><b>{}</b></p><p>{}</p>").format(
-                self.env._(
-                    "Forced move from %(old)s to %(new)s by %(user)s",
-                    old=old_stage.display_name,
-                    new=stage.display_name,
-                    user=self.env.user.name,
-                ),
-                self.env.context.get("mindx_move_reason"),
-            ),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
+    def _process_log_move(self, old_stage, stage, reason, forced=False):
+        """A move made with a reason, in the chatter: who moved the ticket from
+        where to where, and why. Every forced move is logged, whatever made it
+        (the move dialog, an import, an RPC client)."""
+        values = {
+            "old": old_stage.display_name,
+            "new": stage.display_name,
+            "user": self.env.user.name,
+        }
+        title = (
+            self.env._("Forced move from %(old)s to %(new)s by %(user)s", **values)
+            if forced
+            else self.env._("Moved from %(old)s to %(new)s by %(user)s", **values)
         )
+        return self._process_log_note(reason, title=title)
 
     def _process_move_error(self, stage, from_role=None, team=False):
         """Why this ticket may not move to `stage`, in words; None if it may."""
@@ -1391,7 +1392,7 @@ class HelpdeskTicket(models.Model):
             if step == "update":
                 if not process_rules.CONDITIONS["update_after_escalation"].test(self):
                     return step
-            elif not self[process_rules.STEPS[step][0]]:
+            elif not self[process_rules.STEPS[step].date_field]:
                 return step
         return False
 
@@ -1411,7 +1412,7 @@ class HelpdeskTicket(models.Model):
                 and bool(self.dev_response_date)
             )
             log = first_log.get(step) if done else False
-            when = self[process_rules.STEPS[step][0]] if done else False
+            when = self[process_rules.STEPS[step].date_field] if done else False
             if number == 1:
                 when = done and self.received_date
             rows.append(
@@ -1455,12 +1456,8 @@ class HelpdeskTicket(models.Model):
                 )
                 continue
             ticket.customer_confirmation = text
-            note = ticket.message_post(
-                body=Markup("<p><b>{}</b></p><p>{}</p>").format(
-                    self.env._("Customer confirmation"), text
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
+            note = ticket._process_log_note(
+                text, title=self.env._("Customer confirmation")
             )
             ticket._process_record_step("confirm", note)
             if ticket.process_role != "closed":
@@ -1489,9 +1486,7 @@ class HelpdeskTicket(models.Model):
                 user_id=user.id,
             )
         else:
-            self.message_post(
-                body=summary, message_type="comment", subtype_xmlid="mail.mt_note"
-            )
+            self._process_log_note(summary)
 
     # -- the customer by email (mail gateway) ------------------------------------
 
@@ -1686,7 +1681,11 @@ class HelpdeskTicket(models.Model):
                 return int(match.group(1))
         return 0
 
-    def _process_log_note(self, body):
+    def _process_log_note(self, body, title=None):
+        """An internal note: comment + mt_note, which a portal user cannot read even
+        by id (a notification-type note can be); `title` in bold above `body`."""
+        if title:
+            body = Markup("<p><b>{}</b></p><p>{}</p>").format(title, body)
         return self.message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_note"
         )
@@ -1799,7 +1798,8 @@ class HelpdeskTicket(models.Model):
         """A customer step counts only for a real email to the ticket's customer."""
         self.ensure_one()
         return (
-            process_rules.STEPS.get(step, (None, None))[1] == "customer"
+            step in process_rules.STEPS
+            and process_rules.STEPS[step].kind == "customer"
             and message.message_type == "comment"
             and not message.subtype_id.internal
             and self.partner_id in message.partner_ids
@@ -2015,7 +2015,9 @@ class HelpdeskTicket(models.Model):
 
     def _sla_still_pending(self, kind):
         """No step that answers `kind` (an sla_rules.SlaKind) is done yet."""
-        return not any(self[process_rules.STEPS[step][0]] for step in kind.answered_by)
+        return not any(
+            self[process_rules.STEPS[step].date_field] for step in kind.answered_by
+        )
 
     def _sla_mark_flagged(self, passed):
         for ticket, kind, windows in passed:

@@ -19,17 +19,18 @@ FORWARD_PATH = ("new", "in_progress", "waiting", "resolved", "closed")
 
 # Steps an agent performs: code -> (ticket date field, kind). Customer steps send an
 # email through the composer; internal steps log a note through the step wizard.
+Step = namedtuple("Step", "date_field kind")
 STEPS = {
-    "assess": ("assessment_date", "internal"),
-    "ack": ("ack_date", "customer"),
-    "investigate": ("investigation_date", "internal"),
-    "escalate": ("escalation_date", "internal"),
-    "update": ("last_update_date", "customer"),
-    "dev_response": ("dev_response_date", "internal"),
-    "resolve": ("resolution_date", "customer"),
-    "confirm": ("confirmation_date", "internal"),
-    "close": ("closure_date", "customer"),
-    "summary": ("summary_date", "internal"),
+    "assess": Step("assessment_date", "internal"),
+    "ack": Step("ack_date", "customer"),
+    "investigate": Step("investigation_date", "internal"),
+    "escalate": Step("escalation_date", "internal"),
+    "update": Step("last_update_date", "customer"),
+    "dev_response": Step("dev_response_date", "internal"),
+    "resolve": Step("resolution_date", "customer"),
+    "confirm": Step("confirmation_date", "internal"),
+    "close": Step("closure_date", "customer"),
+    "summary": Step("summary_date", "internal"),
 }
 # The steps as a selection (labels are translated with the field that uses them).
 STEP_SELECTION = [

@@ -207,7 +207,7 @@ class HelpdeskIncidentReport(models.AbstractModel):
                     "action": labels[step.step],
                     "who": step.user_id.name or "",
                     "kind": env._("External")
-                    if STEPS[step.step][1] == "customer"
+                    if STEPS[step.step].kind == "customer"
                     else env._("Internal"),
                     "detail": self._excerpt(step.message_id),
                     "deadline": self._datetime(step.deadline, tz),

@@ -1,6 +1,5 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -63,17 +62,5 @@ class HelpdeskTicketMoveWizard(models.TransientModel):
             mindx_move_reason=reason, mindx_force_move=self.force
         ).write({"stage_id": self.stage_id.id})
         if not self.force:  # a forced move is logged by the ticket itself
-            ticket.message_post(
-                body=Markup("<p><b>{}</b></p><p>{}</p>").format(
-                    self.env._(
-                        "Moved from %(old)s to %(new)s by %(user)s",
-                        old=old_stage.display_name,
-                        new=self.stage_id.display_name,
-                        user=self.env.user.name,
-                    ),
-                    reason,
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
+            ticket._process_log_move(old_stage, self.stage_id, reason)
         return {"type": "ir.actions.act_window_close"}

@@ -1,6 +1,5 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -79,17 +78,13 @@ class HelpdeskTicketReceivedWizard(models.TransientModel):
         # correct it was checked above, and the correction is logged below
         ticket.sudo().received_date = when
         ticket._sla_refresh_status()
-        ticket.message_post(
-            body=Markup("<p><b>{}</b></p><p>{}</p>").format(
-                self.env._(
-                    "Received time corrected from %(old)s to %(new)s by %(user)s",
-                    old=format_datetime(self.env, old, dt_format="short"),
-                    new=format_datetime(self.env, when, dt_format="short"),
-                    user=self.env.user.name,
-                ),
-                reason,
+        ticket._process_log_note(
+            reason,
+            title=self.env._(
+                "Received time corrected from %(old)s to %(new)s by %(user)s",
+                old=format_datetime(self.env, old, dt_format="short"),
+                new=format_datetime(self.env, when, dt_format="short"),
+                user=self.env.user.name,
             ),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
         )
         return {"type": "ir.actions.act_window_close"}

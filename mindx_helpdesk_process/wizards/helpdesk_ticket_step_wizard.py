@@ -10,13 +10,11 @@ from ..models.helpdesk_cos_policy import check_whole_numbers
 
 # Internal steps: the ticket fields each one asks for, and which are required.
 STEP_FIELDS = process_rules.STEP_INPUTS
+# the process's internal steps, labelled as the process labels them
 INTERNAL_STEPS = [
-    ("assess", "Classify & assess"),
-    ("investigate", "Log investigation"),
-    ("escalate", "Escalate to Dev Team"),
-    ("dev_response", "Log fix"),
-    ("confirm", "Log confirmation"),
-    ("summary", "Log final summary"),
+    (code, label)
+    for code, label in process_rules.STEP_SELECTION
+    if process_rules.STEPS[code].kind == "internal"
 ]
 
 
@@ -95,11 +93,7 @@ class HelpdeskTicketStepWizard(models.TransientModel):
         self._check_required()
         ticket = self.ticket_id
         ticket.write({fname: self[fname] for fname in STEP_FIELDS[self.step]})
-        message = ticket.message_post(
-            body=self._note_body(),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
+        message = ticket._process_log_note(self._note_body())
         if self.step == "escalate":
             message |= self._send_escalation()
         ticket._process_record_step(self.step, message[:1])
