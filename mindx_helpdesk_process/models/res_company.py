@@ -74,12 +74,11 @@ class ResCompany(models.Model):
                 )
 
     def _compute_helpdesk_cos_policy_id(self):
-        policies = self.env["helpdesk.cos.policy"].search(
-            [("company_id", "in", self.ids), ("is_default", "=", True)]
-        )
-        by_company = {policy.company_id.id: policy for policy in policies}
+        """The company's default policy, from the policy cache tickets read."""
+        Policy = self.env["helpdesk.cos.policy"]
+        by_company = Policy._policy_map()["by_company"]
         for company in self:
-            company.helpdesk_cos_policy_id = by_company.get(company.id, False)
+            company.helpdesk_cos_policy_id = Policy.browse(by_company.get(company.id))
 
     @api.model_create_multi
     def create(self, vals_list):
