@@ -32,6 +32,14 @@ DB_OCA="mindx_oca_$RUN_ID"
 
 trap 'finish_run "$RUN_DIR" "${status:-1}" "$DB" "$DB_OCA"' EXIT
 
+# install_addon DIR DB: the addon with demo data into a fresh DB, with DIR's
+# odoo.conf; the log's tail on failure.
+install_addon() {
+    odoo_bin -c "$1/odoo.conf" -d "$2" -i "$ADDON" --stop-after-init \
+        --log-level=warn --logfile="$1/install.log" \
+        || { tail -n 40 "$1/install.log" >&2; return 1; }
+}
+
 # run_at_moment N MOMENT: step 4 for one moment, in a subshell whose whole stack
 # (its own PostgreSQL cluster included) runs under libfaketime.
 run_at_moment() (
@@ -44,9 +52,7 @@ run_at_moment() (
     write_config "$dir/odoo.conf" "$dir/data" "http_interface = 127.0.0.1" \
         "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0"
     say "moved clock $n: $(date '+%a %Y-%m-%d %H:%M %Z') ($moment); installing $ADDON into $db"
-    odoo_bin -c "$dir/odoo.conf" -d "$db" -i "$ADDON" --stop-after-init \
-        --log-level=warn --logfile="$dir/install.log" \
-        || { tail -n 40 "$dir/install.log" >&2; echo "installing failed" >"$dir/summary"; return 1; }
+    install_addon "$dir" "$db" || { echo "installing failed" >"$dir/summary"; return 1; }
     local rc=0
     "$VENV/bin/python" -m pytest --odoo-config="$dir/odoo.conf" --odoo-database="$db" \
         --odoo-http --odoo-log-level=warn -p no:cacheprovider \
@@ -65,9 +71,7 @@ write_config "$RUN_DIR/odoo.conf" "$RUN_DIR/data" "http_interface = 127.0.0.1" \
     "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0"
 
 say "installing $ADDON (with demo data) into database $DB"
-odoo_bin -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON" --stop-after-init \
-    --log-level=warn --logfile="$RUN_DIR/install.log" \
-    || { tail -n 40 "$RUN_DIR/install.log" >&2; die "installing $ADDON failed (log: $RUN_DIR/install.log)"; }
+install_addon "$RUN_DIR" "$DB" || die "installing $ADDON failed (log: $RUN_DIR/install.log)"
 
 # helpdesk_mgmt's own Python tests run too, on the database where our addon is
 # installed: they prove we do not break the module we extend, its JS unit tests

@@ -7,7 +7,7 @@ and the customer (a course coordinator) who has a portal login but writes by ema
 """
 
 from contextlib import contextmanager
-from datetime import timezone
+from datetime import timedelta, timezone
 from email.utils import format_datetime as email_date
 
 from odoo import fields
@@ -108,6 +108,11 @@ class ProcessFixtures:
         }
         vals.update(values)
         return cls.env["helpdesk.ticket"].create(vals)
+
+    @staticmethod
+    def _hours_ago(hours):
+        """A past moment on the clock the test runs on (real or frozen)."""
+        return fields.Datetime.now() - timedelta(hours=hours)
 
     @classmethod
     def _hide_other_tickets_from_the_scan(cls):

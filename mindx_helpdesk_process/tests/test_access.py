@@ -666,7 +666,7 @@ class TestAccessMatrix(AccessFixtures, HelpdeskProcessCommon):
         overdue = {
             key: self._create_ticket(
                 users_affected=10,
-                received_date="2026-11-28 08:00:00",
+                received_date=self._hours_ago(2),
                 team_id=team.id,
                 company_id=team.company_id.id,
             )
@@ -689,11 +689,11 @@ class TestAccessMatrix(AccessFixtures, HelpdeskProcessCommon):
         """Another company's earlier deadlines must not take the manager's batch
         (they would be locked, then dropped, and the manager's own left)."""
         earlier_a = self._create_ticket(
-            users_affected=10, received_date="2026-11-28 07:00:00"
+            users_affected=10, received_date=self._hours_ago(3)
         )
         later_b = self._create_ticket(
             users_affected=10,
-            received_date="2026-11-28 08:00:00",
+            received_date=self._hours_ago(2),
             team_id=self.team_b.id,
             company_id=self.company_b.id,
         )
@@ -746,7 +746,9 @@ class TestAccessMatrix(AccessFixtures, HelpdeskProcessCommon):
         """Covers `mail.mail.sudo().create` in helpdesk.sla.breach._announce: the scan
         writes the Expedite notice itself, to the team leader and nobody else; an
         agent can neither run the scan early nor write such an email."""
-        ticket = self._create_ticket(users_affected=30, received_date="2026-11-28")
+        ticket = self._create_ticket(
+            users_affected=30, received_date=self._hours_ago(26)
+        )
         with self.assertRaisesRegex(UserError, "Only helpdesk managers"):
             ticket.with_user(self.agent).action_sla_flag_now()
         with self.assertRaises(AccessError):
