@@ -31,18 +31,13 @@ class HelpdeskProcessTicketController(HelpdeskTicketController):
             raise werkzeug.exceptions.NotFound() from error
         if not ticket:
             raise werkzeug.exceptions.NotFound()
-        if not ticket._is_customer(request.env.user.partner_id):
-            # a colleague who may read the ticket does not confirm for its customer
-            raise werkzeug.exceptions.Forbidden(
-                request.env._(
-                    "Only the person who reported ticket %(ticket)s can confirm it is "
-                    "solved. Ask them, or reply to the ticket's emails.",
-                    ticket=ticket.number or ticket.id,
-                )
+        try:
+            # as the user: the model records the customer's word (and only that)
+            # as superuser, once it has checked that they speak for the customer
+            ticket._process_customer_confirmation(
+                request.env._("Confirmed by the customer from the portal."),
             )
-        # sudo: customers may not write tickets; the confirmation is recorded for
-        # them (the current user stays the author of what is logged)
-        ticket.sudo()._process_customer_confirmation(
-            request.env._("Confirmed by the customer from the portal."),
-        )
+        except AccessError as error:
+            # a colleague who may read the ticket does not confirm for its customer
+            raise werkzeug.exceptions.Forbidden(error.args[0]) from error
         return request.redirect(f"/my/ticket/{ticket.id}")

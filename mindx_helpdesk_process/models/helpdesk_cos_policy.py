@@ -3,6 +3,8 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.numbers import check_whole_numbers
+
 CLASSES_OF_SERVICE = [
     ("standard", "Standard"),
     ("priority", "Priority"),
@@ -20,33 +22,6 @@ DEFAULT_SLA_TARGETS = {
 }
 # users_affected above this is a typo, not an incident
 MAX_USERS_AFFECTED = 10_000_000
-# PostgreSQL's integer: a bigger value fails at the INSERT, before any constraint
-INT4_RANGE = range(-(2**31), 2**31)
-
-
-def check_whole_numbers(records, vals, fnames):
-    """Refuse, naming the field, integer values the database cannot take.
-
-    A string or a list over RPC, or a number beyond PostgreSQL's integer, would
-    otherwise fail with a traceback (or at the INSERT, before the model's
-    constraint could say what is wrong); in range, the constraints judge.
-    """
-    for fname in fnames:
-        if fname not in vals:
-            continue
-        value = vals[fname]
-        # False is an emptied field (0); 5.0 is 5; "5", [5], 5.5, inf are not numbers
-        whole = isinstance(value, bool | int) or (
-            isinstance(value, float) and value.is_integer()
-        )
-        if not (whole and int(value) in INT4_RANGE):
-            raise ValidationError(
-                records.env._(
-                    "'%(field)s' must be a whole number, not %(value)s.",
-                    field=records._fields[fname].get_description(records.env)["string"],
-                    value=repr(value)[:40],
-                )
-            )
 
 
 class HelpdeskCosPolicy(models.Model):
@@ -419,3 +394,32 @@ class HelpdeskCosPolicy(models.Model):
         else:
             low, high = 1, self.priority_min_users - 1
         return f"{low}–{high}" if low != high else str(low)
+
+    def _rationale(self, users_affected, is_blocking, labels):
+        """The automatic class in words, e.g. "15 users affected (Priority: 5–25),
+        blocking work raises it to Expedite"; `labels`: the classes' labels in
+        the reader's language."""
+        self.ensure_one()
+        unit = (
+            self.env._("user affected")
+            if users_affected == 1
+            else self.env._("users affected")
+        )
+        base_class = self._classify(users_affected, False)[0]
+        text = self.env._(
+            "%(count)s %(unit)s (%(cls)s: %(range)s)",
+            count=users_affected,
+            unit=unit,
+            cls=labels[base_class],
+            range=self._range_label(base_class),
+        )
+        raised_class, raised = self._classify(users_affected, is_blocking)
+        if raised:
+            return self.env._(
+                "%(text)s, blocking work raises it to %(cls)s",
+                text=text,
+                cls=labels[raised_class],
+            )
+        if is_blocking:
+            return self.env._("%(text)s, blocking work", text=text)
+        return text

@@ -6,6 +6,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.tools import SQL, format_datetime
 
+from . import sla_rules
 from .helpdesk_cos_policy import CLASSES_OF_SERVICE
 from .sla_rules import KIND_SELECTION
 
@@ -215,7 +216,7 @@ class HelpdeskSlaBreach(models.Model):
         }
         to_create, passed = [], []
         for ticket in tickets:
-            for kind, deadline, windows in ticket._sla_passed_deadlines(now):
+            for kind, deadline, windows in self._passed_deadlines(ticket, now):
                 passed.append((ticket, kind, windows))
                 if (ticket.id, kind) not in open_breaches:
                     to_create.append((ticket, kind, deadline, windows))
@@ -231,7 +232,7 @@ class HelpdeskSlaBreach(models.Model):
                 for t, k, d, w in to_create
             ]
         )
-        tickets._sla_mark_flagged(passed)
+        self._mark_flagged(passed)
         for ticket, kind, _windows in passed:
             counting = open_breaches.get((ticket.id, kind))
             if counting and kind == "update":
@@ -239,6 +240,57 @@ class HelpdeskSlaBreach(models.Model):
         breaches.with_env(self.env)._announce()
         tickets._sla_refresh_status(now)
         return breaches
+
+    @api.model
+    def _passed_deadlines(self, ticket, now):
+        """(kind, deadline, windows missed) of each deadline of `ticket` passed at
+        `now` and not flagged yet."""
+        passed = []
+        for kind in sla_rules.KINDS:
+            deadline = ticket[kind.deadline_field]
+            flag = kind.flag_field
+            if not deadline or deadline > now or (flag and ticket[flag]):
+                continue
+            if not flag:  # counted in windows until the step answers it
+                line = ticket.cos_policy_id._line_for(ticket.class_of_service)
+                company = ticket.company_id or self.env.company
+                windows = line._sla_windows_passed(deadline, now, company)
+                passed.append((kind.code, deadline, windows))
+            elif sla_rules.still_pending(ticket, kind):
+                passed.append((kind.code, deadline, 1))
+        return passed
+
+    @api.model
+    def _mark_flagged(self, passed):
+        """The tickets remember what was flagged: the scan does not flag it
+        again, the deadlines move past it (update windows missed)."""
+        for ticket, kind, windows in passed:
+            values = {"sla_breached": True}
+            if kind == "update":
+                values["sla_update_missed"] = ticket.sla_update_missed + windows
+            else:
+                values[sla_rules.BY_CODE[kind].flag_field] = True
+            # sudo: the SLA bookkeeping is the process's (_check_process_record)
+            ticket.sudo().write(values)
+
+    @api.model
+    def _close_answered(self, tickets, step):
+        """A step done closes the open breaches (and their activities) it answers."""
+        kinds = sla_rules.CLOSED_BY_STEP.get(step, ())
+        # sudo: whoever may do the step closes its breaches, even where the breach
+        # log's rules (an agent following another team's ticket) hide them
+        breaches = tickets.sudo().sla_breach_ids.filtered(
+            lambda b: b.kind in kinds and not b.done_date
+        )
+        if breaches:
+            breaches.write(
+                {"done_date": fields.Datetime.now(), "done_user_id": self.env.uid}
+            )
+            breaches.activity_id.with_env(self.env).action_feedback(
+                feedback=self.env._(
+                    "Done: %(step)s", step=tickets._process_step_label(step)
+                )
+            )
 
     def _announce(self):
         """Internal note, activity for the assignee (else team leader), and for
@@ -252,7 +304,7 @@ class HelpdeskSlaBreach(models.Model):
         emails = []
         for breach in self:
             ticket = breach.ticket_id
-            user = ticket.user_id or ticket.team_id.user_id
+            user = ticket._process_handler()
             note, summary = breach._texts_for(user)
             notes.setdefault(ticket, []).append(note)
             if user:
@@ -336,7 +388,7 @@ class HelpdeskSlaBreach(models.Model):
         """One activity for each ticket entering the at-risk window."""
         items = []
         for ticket in tickets:
-            user = ticket.user_id or ticket.team_id.user_id
+            user = ticket._process_handler()
             if user:
                 env = self._reader_env(ticket, user)
                 note = env._(

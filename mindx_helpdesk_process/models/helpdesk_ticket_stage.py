@@ -3,14 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-PROCESS_ROLES = [
-    ("new", "New"),
-    ("in_progress", "In Progress"),
-    ("waiting", "Waiting"),
-    ("resolved", "Resolved"),
-    ("closed", "Closed"),
-    ("cancelled", "Cancelled"),
-]
+from .process_rules import PROCESS_ROLES
+
 # helpdesk_mgmt's stages (and ours) and the process role each one plays. Looked up
 # by XML id, not by name: admins rename stages, and a stage deleted before we were
 # installed is simply not there to map.

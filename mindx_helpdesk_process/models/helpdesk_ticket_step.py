@@ -2,9 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .helpdesk_cos_policy_line import WorkingClock
+from ..tools.working_time import WorkingClock
 from .process_rules import STEP_SELECTION, STEPS
-from .sla_rules import BY_CODE, KIND_BY_STEP, TARGET_STATES, target_state
+from .sla_rules import (
+    BY_CODE,
+    KIND_BY_STEP,
+    TARGET_STATES,
+    UPDATE_PROMISING_STEPS,
+    target_state,
+)
 
 
 class HelpdeskTicketStep(models.Model):
@@ -78,7 +84,7 @@ class HelpdeskTicketStep(models.Model):
         ticket = self.ticket_id
         line = ticket.cos_policy_id._line_for(ticket.class_of_service)
         customer_steps = {
-            code for code, (_f, kind) in STEPS.items() if kind == "customer"
+            code for code, step in STEPS.items() if step.kind == "customer"
         }
         previous = ticket.process_step_ids.filtered(
             lambda s: s.step in customer_steps
@@ -91,3 +97,23 @@ class HelpdeskTicketStep(models.Model):
             return last.update_promised
         company = ticket.company_id or self.env.company
         return line._sla_add(last.date, line.update_minutes, company, clock)
+
+    @api.model
+    def _log(self, tickets, step, date, message=None):
+        """One log line per ticket for `step`, done at `date` by the current user
+        (helpdesk.ticket._process_record_step, after checking their right)."""
+        # sudo: the step log is the process's record, not for users to write
+        return self.sudo().create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "step": step,
+                    "date": date,
+                    "user_id": self.env.uid,
+                    "message_id": message.id if message else False,
+                    "update_promised": step in UPDATE_PROMISING_STEPS
+                    and ticket.sla_update_promised,
+                }
+                for ticket in tickets
+            ]
+        )

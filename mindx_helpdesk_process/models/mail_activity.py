@@ -39,9 +39,10 @@ class MailActivity(models.Model):
         """Tell each assignee of these new activities, one message per person.
 
         Odoo notifies every new activity on its own (a message, and an email for
-        most users, ~9 queries each): a scan flagging 500 tickets of one team
-        leader sent them 500 emails and spent 4,500 of its 4,600 queries on it.
-        A single activity keeps Odoo's own notice; several become one digest.
+        most users): a scan flagging hundreds of tickets of one team leader sent
+        them hundreds of emails, and spent most of its queries on them (README ▸
+        Performance). A single activity keeps Odoo's own notice; several become
+        one digest.
         """
         for user, assigned in self.grouped("user_id").items():
             if user == self.env.user:

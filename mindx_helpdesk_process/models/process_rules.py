@@ -14,7 +14,16 @@ from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
 
-# The stages' process roles, in the order of the forward path.
+# The roles a stage plays in the process (helpdesk.ticket.stage.process_role; labels
+# translated with that field), and those of the forward path, in its order.
+PROCESS_ROLES = [
+    ("new", "New"),
+    ("in_progress", "In Progress"),
+    ("waiting", "Waiting"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
 FORWARD_PATH = ("new", "in_progress", "waiting", "resolved", "closed")
 
 # Steps an agent performs: code -> (ticket date field, kind). Customer steps send an
@@ -32,6 +41,8 @@ STEPS = {
     "close": Step("closure_date", "customer"),
     "summary": Step("summary_date", "internal"),
 }
+# The ticket fields holding when each step was done.
+STEP_DATE_FIELDS = tuple(step.date_field for step in STEPS.values())
 # The steps as a selection (labels are translated with the field that uses them).
 STEP_SELECTION = [
     ("assess", "Classify & assess"),
@@ -80,6 +91,34 @@ STEP_INPUTS = {
         "follow_up_plan": False,
     },
 }
+
+# What each step input is called, on the ticket's form and in the step dialogs
+# alike (both declare their field with this label).
+INPUT_LABELS = {
+    "users_affected": "Users affected",
+    "is_blocking": "Blocking work",
+    "assessment_note": "Impact, urgency and next steps",
+    "investigation_findings": "Findings",
+    "investigation_scope": "Scope",
+    "investigation_hypothesis": "Root cause hypothesis",
+    "investigation_decision": "Decision",
+    "workaround": "Workaround",
+    "escalation_request": "Request to the Dev Team",
+    "escalation_links": "Links",
+    "root_cause": "Root cause",
+    "resolution_summary": "Fix applied and verified",
+    "permanent_fix_plan": "Permanent fix plan",
+    "verification_checklist": "Verification checklist for the customer",
+    "customer_confirmation": "Customer's confirmation",
+    "lessons_learned": "Lessons learned",
+    "incident_pattern": "Pattern",
+    "kb_recommendation": "Knowledge-base recommendation",
+    "follow_up_plan": "Follow-up plan",
+}
+
+# The agents: helpdesk users, whatever tickets they see. The process's internal
+# fields and notes are theirs (customers read their own tickets).
+AGENTS = "helpdesk_mgmt.group_helpdesk_user_own"
 
 # Who writes what. The fields of helpdesk.ticket that people type (the form, the
 # step dialogs, imports, RPC clients): every other stored field this addon adds to
@@ -207,15 +246,6 @@ CHECKLIST = [
     (_lt("Close & follow up"), ("confirm", "close", "summary"), "summary"),
 ]
 CHECKLIST_SKIPPABLE = {"escalate"}
-
-ROLE_LABELS = {
-    "new": _lt("New"),
-    "in_progress": _lt("In Progress"),
-    "waiting": _lt("Waiting"),
-    "resolved": _lt("Resolved"),
-    "closed": _lt("Closed"),
-    "cancelled": _lt("Cancelled"),
-}
 
 
 def rule_for(from_role, to_role):

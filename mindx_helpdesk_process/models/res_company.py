@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .helpdesk_cos_policy import check_whole_numbers
+from ..tools.numbers import check_whole_numbers
 
 # a year: longer is a typo (and a huge number overflows the date arithmetic)
 MAX_PROCESS_DAYS = 365

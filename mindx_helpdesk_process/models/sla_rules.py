@@ -9,22 +9,46 @@ the step log, the incident report and the compliance analysis read it from here.
 """
 
 from collections import namedtuple
+from datetime import timedelta
 
-# code, ticket field of the deadline, ticket flag "already flagged" (None: counted
-# in windows instead, see helpdesk.sla.breach.windows_missed), target on the class
-# line (minutes), the steps whose date answers it
+from .process_rules import STEPS
+
+# code; ticket field of the deadline; ticket flag "already flagged" (None: counted
+# in windows instead, see helpdesk.sla.breach.windows_missed); target on the class
+# line (minutes); ticket field the clock starts from (None: the update windows,
+# helpdesk.ticket._sla_update_window); whether the clock stops in the policy's
+# pause stages; the steps whose date answers it
 SlaKind = namedtuple(
-    "SlaKind", "code deadline_field flag_field target_field answered_by"
+    "SlaKind",
+    "code deadline_field flag_field target_field start_field pausable answered_by",
 )
 
 KINDS = (
-    SlaKind("ack", "sla_ack_deadline", "sla_ack_flagged", "ack_minutes", ("ack",)),
-    SlaKind("update", "sla_update_deadline", None, "update_minutes", ("update",)),
+    SlaKind(
+        "ack",
+        "sla_ack_deadline",
+        "sla_ack_flagged",
+        "ack_minutes",
+        "received_date",
+        False,
+        ("ack",),
+    ),
+    SlaKind(
+        "update",
+        "sla_update_deadline",
+        None,
+        "update_minutes",
+        None,
+        False,
+        ("update",),
+    ),
     SlaKind(
         "escalation",
         "sla_escalation_deadline",
         "sla_escalation_flagged",
         "escalation_minutes",
+        "investigation_date",
+        False,
         ("escalate", "dev_response"),
     ),
     SlaKind(
@@ -32,10 +56,23 @@ KINDS = (
         "sla_resolve_deadline",
         "sla_resolve_flagged",
         "resolve_minutes",
+        "received_date",
+        True,
         ("resolve",),
     ),
 )
 BY_CODE = {kind.code: kind for kind in KINDS}
+# the ticket fields helpdesk.ticket._compute_sla_deadlines computes
+DEADLINE_FIELDS = (
+    *(kind.deadline_field for kind in KINDS),
+    "sla_next_deadline",
+    "sla_next_kind",
+    "sla_at_risk_date",
+)
+# "due soon" on the cards, lists and their filter: the next deadline within this
+DUE_SOON = timedelta(hours=1)
+# the roles in which the customer is owed updates
+UPDATE_ROLES = ("new", "in_progress", "waiting")
 # the kinds as a selection (labels translated with the field that uses them)
 KIND_SELECTION = [
     ("ack", "Acknowledgement"),
@@ -64,6 +101,11 @@ KIND_BY_STEP = {
     "resolve": "resolve",
 }
 TARGET_STATES = [("met", "On time"), ("missed", "Late")]
+
+
+def still_pending(ticket, kind):
+    """No step that answers `kind` is done on `ticket` yet."""
+    return not any(ticket[STEPS[step].date_field] for step in kind.answered_by)
 
 
 def target_state(done, deadline):

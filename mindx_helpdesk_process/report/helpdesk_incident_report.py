@@ -108,7 +108,11 @@ class HelpdeskIncidentReport(models.AbstractModel):
         return sla_rules.target_state(done, deadline)
 
     def _metrics(self, ticket):
-        """Key metrics: each with its value, its target and met / missed / none."""
+        """Key metrics: each with its value, its target and met / missed / none.
+
+        One row per metric, in the order the report prints them: a table kept
+        as one literal so that it reads like the report.
+        """
         line = ticket.cos_policy_id._line_for(ticket.class_of_service)
         env = self.env
         updates_met, updates_due = self._update_counts(ticket)
@@ -186,58 +190,64 @@ class HelpdeskIncidentReport(models.AbstractModel):
         they are.
         """
         env = self.env
+        received = {
+            "date": ticket.received_date,
+            "action": env._("Request received"),
+            "who": ticket.partner_id.name or ticket.partner_email or "",
+            "kind": env._("Customer"),
+            "detail": "",
+            "deadline": "",
+            "state": False,
+        }
+        rows = [received, *self._step_rows(ticket, tz), *self._message_rows(ticket)]
+        rows.sort(key=lambda row: row["date"] or ticket.create_date)
+        for row in rows:
+            row["time"] = self._datetime(row["date"], tz)
+        return rows
+
+    def _step_rows(self, ticket, tz):
+        env = self.env
         labels = dict(
             env["helpdesk.ticket.step"]._fields["step"]._description_selection(env)
         )
-        rows = [
+        return [
             {
-                "date": ticket.received_date,
-                "action": env._("Request received"),
-                "who": ticket.partner_id.name or ticket.partner_email or "",
-                "kind": env._("Customer"),
-                "detail": "",
-                "deadline": "",
-                "state": False,
+                "date": step.date,
+                "action": labels[step.step],
+                "who": step.user_id.name or "",
+                "kind": env._("External")
+                if STEPS[step.step].kind == "customer"
+                else env._("Internal"),
+                "detail": self._excerpt(step.message_id),
+                "deadline": self._datetime(step.deadline, tz),
+                "state": step.target_state,
             }
+            for step in ticket.process_step_ids
         ]
-        for step in ticket.process_step_ids:
-            rows.append(
-                {
-                    "date": step.date,
-                    "action": labels[step.step],
-                    "who": step.user_id.name or "",
-                    "kind": env._("External")
-                    if STEPS[step.step].kind == "customer"
-                    else env._("Internal"),
-                    "detail": self._excerpt(step.message_id),
-                    "deadline": self._datetime(step.deadline, tz),
-                    "state": step.target_state,
-                }
-            )
+
+    def _message_rows(self, ticket):
+        """The chatter's emails and notes that no step sent."""
+        env = self.env
         stepped = ticket.process_step_ids.message_id
         messages = ticket.message_ids.filtered(
             lambda m: m.message_type in ("email", "comment")
             and m not in stepped
             and (m.body or m.subject)
         )
-        for message in messages:
-            rows.append(
-                {
-                    "date": message.date,
-                    "action": self._message_label(message),
-                    "who": message.author_id.name or message.email_from or "",
-                    "kind": env._("Internal")
-                    if message.subtype_id.internal
-                    else env._("External"),
-                    "detail": self._excerpt(message),
-                    "deadline": "",
-                    "state": False,
-                }
-            )
-        rows.sort(key=lambda row: row["date"] or ticket.create_date)
-        for row in rows:
-            row["time"] = self._datetime(row["date"], tz)
-        return rows
+        return [
+            {
+                "date": message.date,
+                "action": self._message_label(message),
+                "who": message.author_id.name or message.email_from or "",
+                "kind": env._("Internal")
+                if message.subtype_id.internal
+                else env._("External"),
+                "detail": self._excerpt(message),
+                "deadline": "",
+                "state": False,
+            }
+            for message in messages
+        ]
 
     def _message_label(self, message):
         # a customer with a portal account has a (share) user too

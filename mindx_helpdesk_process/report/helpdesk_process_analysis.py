@@ -4,7 +4,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.helpdesk_cos_policy import CLASSES_OF_SERVICE
-from ..models.helpdesk_ticket_stage import PROCESS_ROLES
+from ..models.process_rules import PROCESS_ROLES
 
 # measures whose aggregate is not the field's own function over the rows:
 # on-time rates weighted by what was due, and percentiles of a duration

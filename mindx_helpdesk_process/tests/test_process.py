@@ -400,7 +400,7 @@ class TestProcessSteps(HelpdeskProcessCommon):
         with self.assertRaisesRegex(UserError, "Impact, urgency and next steps"):
             self._log_step(ticket, "assess", users_affected=3, assessment_note=" ")
         self.assertFalse(ticket.assessment_date)
-        with self.assertRaisesRegex(UserError, "Root Cause.*Fix applied"):
+        with self.assertRaisesRegex(UserError, "Root cause.*Fix applied and verified"):
             self._log_step(ticket, "dev_response")
         self.assertFalse(ticket.dev_response_date)
 

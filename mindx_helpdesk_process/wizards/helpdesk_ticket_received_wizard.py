@@ -49,10 +49,30 @@ class HelpdeskTicketReceivedWizard(models.TransientModel):
             )
 
     def action_confirm(self):
+        """Correct the ticket's received time, logged with the reason."""
         self.ensure_one()
         self._check_manager()
         ticket, when = self.ticket_id, self.received_date
         reason = (self.reason or "").strip()
+        self._check_correction(ticket, when, reason)
+        old = ticket.received_date
+        # sudo: the received time is the process's record; the manager's right to
+        # correct it was checked above, and the correction is logged below
+        ticket.sudo().received_date = when
+        ticket._sla_refresh_status()
+        ticket._process_log_note(
+            reason,
+            title=self.env._(
+                "Received time corrected from %(old)s to %(new)s by %(user)s",
+                old=format_datetime(self.env, old, dt_format="short"),
+                new=format_datetime(self.env, when, dt_format="short"),
+                user=self.env.user.name,
+            ),
+        )
+        return {"type": "ir.actions.act_window_close"}
+
+    def _check_correction(self, ticket, when, reason):
+        """A reason, and a time neither in the future nor after the first step."""
         if not reason:
             raise UserError(self.env._("Please write why the received time changes."))
         if when > fields.Datetime.now():
@@ -73,18 +93,3 @@ class HelpdeskTicketReceivedWizard(models.TransientModel):
                     step=format_datetime(self.env, first_step, dt_format="short"),
                 )
             )
-        old = ticket.received_date
-        # sudo: the received time is the process's record; the manager's right to
-        # correct it was checked above, and the correction is logged below
-        ticket.sudo().received_date = when
-        ticket._sla_refresh_status()
-        ticket._process_log_note(
-            reason,
-            title=self.env._(
-                "Received time corrected from %(old)s to %(new)s by %(user)s",
-                old=format_datetime(self.env, old, dt_format="short"),
-                new=format_datetime(self.env, when, dt_format="short"),
-                user=self.env.user.name,
-            ),
-        )
-        return {"type": "ir.actions.act_window_close"}

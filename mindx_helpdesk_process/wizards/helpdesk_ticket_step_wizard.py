@@ -6,7 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models import process_rules
-from ..models.helpdesk_cos_policy import check_whole_numbers
+from ..models.process_rules import INPUT_LABELS
+from ..tools.numbers import check_whole_numbers
 
 # Internal steps: the ticket fields each one asks for, and which are required.
 STEP_FIELDS = process_rules.STEP_INPUTS
@@ -39,27 +40,27 @@ class HelpdeskTicketStepWizard(models.TransientModel):
         related="ticket_id.class_of_service", compute_sudo=False
     )
     cos_rationale = fields.Char(related="ticket_id.cos_rationale", compute_sudo=False)
-    users_affected = fields.Integer(string="Users affected")
-    is_blocking = fields.Boolean(string="Blocking work")
-    assessment_note = fields.Text(string="Impact, urgency and next steps")
-    investigation_findings = fields.Text(string="Findings")
-    investigation_scope = fields.Text(string="Scope")
-    investigation_hypothesis = fields.Text(string="Root cause hypothesis")
-    investigation_decision = fields.Text(string="Decision")
-    workaround = fields.Text()
-    escalation_request = fields.Text(string="Request to the Dev Team")
-    escalation_links = fields.Text(string="Links")
-    root_cause = fields.Text()
-    resolution_summary = fields.Text(string="Fix applied and verified")
-    permanent_fix_plan = fields.Text(string="Permanent fix plan")
-    verification_checklist = fields.Text(
-        string="Verification checklist for the customer"
+    users_affected = fields.Integer(string=INPUT_LABELS["users_affected"])
+    is_blocking = fields.Boolean(string=INPUT_LABELS["is_blocking"])
+    assessment_note = fields.Text(string=INPUT_LABELS["assessment_note"])
+    investigation_findings = fields.Text(string=INPUT_LABELS["investigation_findings"])
+    investigation_scope = fields.Text(string=INPUT_LABELS["investigation_scope"])
+    investigation_hypothesis = fields.Text(
+        string=INPUT_LABELS["investigation_hypothesis"]
     )
-    customer_confirmation = fields.Text(string="Customer's confirmation")
-    lessons_learned = fields.Text()
-    incident_pattern = fields.Text(string="Pattern")
-    kb_recommendation = fields.Text(string="Knowledge-base recommendation")
-    follow_up_plan = fields.Text()
+    investigation_decision = fields.Text(string=INPUT_LABELS["investigation_decision"])
+    workaround = fields.Text(string=INPUT_LABELS["workaround"])
+    escalation_request = fields.Text(string=INPUT_LABELS["escalation_request"])
+    escalation_links = fields.Text(string=INPUT_LABELS["escalation_links"])
+    root_cause = fields.Text(string=INPUT_LABELS["root_cause"])
+    resolution_summary = fields.Text(string=INPUT_LABELS["resolution_summary"])
+    permanent_fix_plan = fields.Text(string=INPUT_LABELS["permanent_fix_plan"])
+    verification_checklist = fields.Text(string=INPUT_LABELS["verification_checklist"])
+    customer_confirmation = fields.Text(string=INPUT_LABELS["customer_confirmation"])
+    lessons_learned = fields.Text(string=INPUT_LABELS["lessons_learned"])
+    incident_pattern = fields.Text(string=INPUT_LABELS["incident_pattern"])
+    kb_recommendation = fields.Text(string=INPUT_LABELS["kb_recommendation"])
+    follow_up_plan = fields.Text(string=INPUT_LABELS["follow_up_plan"])
 
     @api.model_create_multi
     def create(self, vals_list):

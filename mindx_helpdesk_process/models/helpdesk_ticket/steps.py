@@ -1,0 +1,544 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The seven steps: when each was done and what it found, the header buttons
+and their dialogs, recording a step and moving the ticket on, the checklist."""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_datetime
+
+from odoo.addons.base.models.res_partner import _lang_get
+
+from ...tools.email_text import text_as_html
+from .. import process_rules, sla_rules
+from ..process_rules import AGENTS, INPUT_LABELS
+
+CHECK_ICONS = {
+    "done": Markup('<i class="fa fa-check-circle text-success" title="Done"/>'),
+    "skipped": Markup('<i class="fa fa-minus-circle text-muted" title="Not needed"/>'),
+    "todo": Markup('<i class="fa fa-circle-o text-muted" title="To do"/>'),
+}
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    assessment_date = fields.Datetime(string="Assessed on", readonly=True, copy=False)
+    ack_date = fields.Datetime(string="ACK sent on", readonly=True, copy=False)
+    investigation_date = fields.Datetime(
+        string="Investigation logged on", readonly=True, copy=False
+    )
+    escalation_date = fields.Datetime(string="Escalated on", readonly=True, copy=False)
+    last_update_date = fields.Datetime(
+        string="Customer last updated on",
+        readonly=True,
+        copy=False,
+        help="Last customer-facing email of the process: ACK, update, resolution "
+        "or closure.",
+    )
+    dev_response_date = fields.Datetime(
+        string="Fix logged on", readonly=True, copy=False
+    )
+    resolution_date = fields.Datetime(
+        string="Resolution sent on", readonly=True, copy=False
+    )
+    confirmation_date = fields.Datetime(
+        string="Confirmed on", readonly=True, copy=False
+    )
+    closure_date = fields.Datetime(string="Closure sent on", readonly=True, copy=False)
+    summary_date = fields.Datetime(
+        string="Summary logged on", readonly=True, copy=False
+    )
+    process_step_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.step",
+        inverse_name="ticket_id",
+        string="Process steps",
+        readonly=True,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+    process_next_step = fields.Selection(
+        selection=process_rules.STEP_SELECTION,
+        string="Next step",
+        compute="_compute_process_next_step",
+    )
+    process_checklist_html = fields.Html(
+        string="Process checklist",
+        compute="_compute_process_checklist_html",
+        # compute_sudo: whoever reads the ticket sees its checklist (the form of an
+        # employee's own request), not the step log behind it
+        compute_sudo=True,
+        sanitize=False,
+    )
+    process_resolution_minutes = fields.Integer(
+        string="Resolution time (minutes)",
+        compute="_compute_process_phases",
+        store=True,
+        aggregator="avg",
+        help="From receipt to the resolution email.",
+    )
+    # the report's "total resolution time by phase", from the steps' own times
+    phase_ack_minutes = fields.Integer(
+        string="ACK phase (minutes)",
+        compute="_compute_process_phases",
+        store=True,
+        aggregator="avg",
+        help="From receipt to the ACK email.",
+    )
+    phase_investigation_minutes = fields.Integer(
+        string="Investigation phase (minutes)",
+        compute="_compute_process_phases",
+        store=True,
+        aggregator="avg",
+        help="From the ACK to the logged investigation.",
+    )
+    phase_escalation_minutes = fields.Integer(
+        string="Escalation phase (minutes)",
+        compute="_compute_process_phases",
+        store=True,
+        aggregator="avg",
+        help="From the investigation to the escalation.",
+    )
+    phase_dev_fix_minutes = fields.Integer(
+        string="Fix phase (minutes)",
+        compute="_compute_process_phases",
+        store=True,
+        aggregator="avg",
+        help="From the escalation (or the investigation) to the logged fix.",
+    )
+    phase_verification_minutes = fields.Integer(
+        string="Verification phase (minutes)",
+        compute="_compute_process_phases",
+        store=True,
+        aggregator="avg",
+        help="From the resolution email to the customer's confirmation.",
+    )
+    process_portal_status = fields.Char(
+        string="Where your request stands",
+        compute="_compute_process_portal_status",
+        help="The current step in plain words, as the customer sees it.",
+    )
+    # -- what the steps found and decided (internal unless sent by an email) --
+    assessment_note = fields.Text(
+        string=INPUT_LABELS["assessment_note"],
+        help="Impact, urgency and planned next steps (internal).",
+        groups=AGENTS,
+    )
+    investigation_findings = fields.Text(
+        string=INPUT_LABELS["investigation_findings"],
+        help="Monitoring, logs and what they show (internal).",
+        groups=AGENTS,
+    )
+    investigation_scope = fields.Text(
+        string=INPUT_LABELS["investigation_scope"],
+        help="Who and what is affected, and what not.",
+        groups=AGENTS,
+    )
+    investigation_hypothesis = fields.Text(
+        string=INPUT_LABELS["investigation_hypothesis"], groups=AGENTS
+    )
+    investigation_decision = fields.Text(
+        string=INPUT_LABELS["investigation_decision"],
+        help="E.g. escalate to the Dev Team, or fix in-house.",
+        groups=AGENTS,
+    )
+    workaround = fields.Text(
+        string=INPUT_LABELS["workaround"],
+        help="What the customer can do meanwhile; quoted in customer emails.",
+        groups=AGENTS,
+    )
+    escalation_request = fields.Text(
+        string=INPUT_LABELS["escalation_request"],
+        help="What the Dev Team is asked for (e.g. a temporary fix now, a "
+        "permanent one in the next release).",
+        groups=AGENTS,
+    )
+    escalation_links = fields.Text(
+        string=INPUT_LABELS["escalation_links"],
+        help="Monitoring dashboards, logs, screenshots.",
+        groups=AGENTS,
+    )
+    root_cause = fields.Text(string=INPUT_LABELS["root_cause"], groups=AGENTS)
+    resolution_summary = fields.Text(
+        string=INPUT_LABELS["resolution_summary"],
+        help="The fix, and how it was verified.",
+        groups=AGENTS,
+    )
+    permanent_fix_plan = fields.Text(
+        string=INPUT_LABELS["permanent_fix_plan"], groups=AGENTS
+    )
+    verification_checklist = fields.Text(
+        string=INPUT_LABELS["verification_checklist"],
+        help="What the customer should check; quoted in the resolution email.",
+        groups=AGENTS,
+    )
+    customer_confirmation = fields.Text(
+        string=INPUT_LABELS["customer_confirmation"],
+        help="The customer's own words confirming the resolution.",
+    )
+    follow_up_plan = fields.Text(
+        string=INPUT_LABELS["follow_up_plan"],
+        help="Monitoring and next steps after closure; quoted in the closure email.",
+        groups=AGENTS,
+    )
+    lessons_learned = fields.Text(string=INPUT_LABELS["lessons_learned"], groups=AGENTS)
+    incident_pattern = fields.Text(
+        string=INPUT_LABELS["incident_pattern"], groups=AGENTS
+    )
+    kb_recommendation = fields.Text(
+        string=INPUT_LABELS["kb_recommendation"], groups=AGENTS
+    )
+    incident_report_lang = fields.Selection(
+        selection=_lang_get,
+        string="Report language",
+        compute="_compute_incident_report_lang",
+        store=True,
+        readonly=False,
+        help="Language of the printed incident report: the customer's by default.",
+    )
+
+    @api.depends("partner_id.lang")
+    def _compute_incident_report_lang(self):
+        for ticket in self:
+            ticket.incident_report_lang = (
+                ticket.partner_id.lang or ticket.incident_report_lang or "en_US"
+            )
+
+    @api.depends(
+        "class_of_service",
+        "process_role",
+        *process_rules.STEP_DATE_FIELDS,
+    )
+    def _compute_process_next_step(self):
+        for ticket in self:
+            ticket.process_next_step = ticket._process_next_step_code()
+
+    @api.depends(
+        "received_date",
+        "process_step_ids",
+        *process_rules.STEP_DATE_FIELDS,
+    )
+    @api.depends_context("lang", "tz")
+    def _compute_process_checklist_html(self):
+        for ticket in self:
+            ticket.process_checklist_html = ticket._process_checklist_markup()
+
+    @api.depends("process_role", "ack_date", "escalation_date", "confirmation_date")
+    @api.depends_context("lang")
+    def _compute_process_portal_status(self):
+        for ticket in self:
+            ticket.process_portal_status = ticket._portal_status_text()
+
+    def _portal_status_text(self):
+        """What the customer is told about their request, without internal detail."""
+        self.ensure_one()
+        role = self.process_role
+        if role == "new":
+            return self.env._("Received: we will confirm it to you shortly.")
+        if role == "in_progress":
+            return self.env._("We are investigating the issue.")
+        if role == "waiting":
+            return self.env._("Our development team is working on a fix.")
+        if role == "resolved" and not self.confirmation_date:
+            return self.env._("Fixed: please check and confirm that it works for you.")
+        if role == "resolved":
+            return self.env._("Confirmed: we are closing your request.")
+        if role == "closed":
+            return self.env._(
+                "Closed. Reply to our last email if the issue comes back."
+            )
+        return self.env._("Cancelled.")
+
+    @api.depends(
+        "received_date",
+        "ack_date",
+        "investigation_date",
+        "escalation_date",
+        "dev_response_date",
+        "resolution_date",
+        "confirmation_date",
+    )
+    def _compute_process_phases(self):
+        def minutes(start, end):
+            return round((end - start).total_seconds() / 60) if start and end else 0
+
+        for ticket in self:
+            ticket.process_resolution_minutes = minutes(
+                ticket.received_date, ticket.resolution_date
+            )
+            ticket.phase_ack_minutes = minutes(ticket.received_date, ticket.ack_date)
+            ticket.phase_investigation_minutes = minutes(
+                ticket.ack_date, ticket.investigation_date
+            )
+            ticket.phase_escalation_minutes = minutes(
+                ticket.investigation_date, ticket.escalation_date
+            )
+            ticket.phase_dev_fix_minutes = minutes(
+                ticket.escalation_date or ticket.investigation_date,
+                ticket.dev_response_date,
+            )
+            ticket.phase_verification_minutes = minutes(
+                ticket.resolution_date, ticket.confirmation_date
+            )
+
+    def action_process_assess(self):
+        return self._process_open_step_wizard("assess")
+
+    def action_process_ack(self):
+        return self._process_open_composer("ack")
+
+    def action_process_investigate(self):
+        return self._process_open_step_wizard("investigate")
+
+    def action_process_escalate(self):
+        return self._process_open_step_wizard("escalate")
+
+    def action_process_update(self):
+        return self._process_open_composer("update")
+
+    def action_process_dev_response(self):
+        return self._process_open_step_wizard("dev_response")
+
+    def action_process_resolve(self):
+        return self._process_open_composer("resolve")
+
+    def action_process_confirm(self):
+        return self._process_open_step_wizard("confirm")
+
+    def action_process_close(self):
+        return self._process_open_composer("close")
+
+    def action_process_summary(self):
+        return self._process_open_step_wizard("summary")
+
+    def _process_open_composer(self, step):
+        """Odoo's composer with the step's template; the step counts once sent."""
+        self.ensure_one()
+        # who may not change the ticket gets a plain refusal, before the template
+        # renders the agents' notes it quotes
+        self.check_access("write")
+        self._process_check_open()
+        if not self.partner_id.email:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s has no customer email address: set the "
+                    "Contact (with an email) before sending the customer emails.",
+                    ticket=self.display_name,
+                )
+            )
+        template = self.env.ref(process_rules.TEMPLATE_BY_STEP[step])
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._process_step_label(step),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": template.id,
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                # the composer records the step once sent (mail_compose_message)
+                "default_process_step": step,
+            },
+        }
+
+    def _process_open_step_wizard(self, step):
+        self.ensure_one()
+        self.check_access("write")
+        self._process_check_open()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._process_step_label(step),
+            "res_model": "helpdesk.ticket.step.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id, "default_step": step},
+        }
+
+    def _process_check_open(self):
+        """No step on a cancelled ticket (spam, duplicate): no email, no log."""
+        for ticket in self.filtered(lambda t: t.process_role == "cancelled"):
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s is cancelled: its process steps are closed. A "
+                    "helpdesk manager can force it back to a working stage first.",
+                    ticket=ticket.display_name,
+                )
+            )
+
+    def _process_step_label(self, step):
+        field = self._fields["process_next_step"]
+        return dict(field._description_selection(self.env))[step]
+
+    def _process_record_step(self, step, message=None, promise=None):
+        """Mark `step` done now, by the current user, and move on if a gate opens.
+
+        `promise`: the next update the step's email promised (the composer's);
+        the update deadline from now on.
+        """
+        self._process_check_step_allowed()
+        # the header buttons check it too; a dialog opened before the ticket was
+        # cancelled, or an RPC client, comes here directly
+        self._process_check_open()
+        now = fields.Datetime.now()
+        date_field = process_rules.STEPS[step].date_field
+        kind = process_rules.STEPS[step].kind
+        for ticket in self:
+            values = {}
+            if step == "update" or not ticket[date_field]:
+                values[date_field] = now
+            if kind == "customer":
+                values[process_rules.CUSTOMER_UPDATE_FIELD] = now
+                values["sla_update_missed"] = 0
+                values["sla_update_promised"] = (
+                    step in sla_rules.UPDATE_PROMISING_STEPS
+                    and (promise or ticket._sla_update_promise(now))
+                )
+            # sudo: the step dates are the process's to set (_check_process_vals)
+            ticket.sudo().write(values)
+            self.env["helpdesk.sla.breach"]._close_answered(ticket, step)
+        self.env["helpdesk.ticket.step"]._log(self, step, now, message)
+        self._process_auto_advance()
+        self._sla_refresh_status()
+
+    def _process_check_step_allowed(self):
+        """Who records a step: a helpdesk user who may change these tickets, or
+        the process itself (superuser code: the mail gateway, the scan, the
+        portal's confirmation of the customer's own ticket).
+
+        Decided from the real user, never from the context: Odoo's chat routes
+        post as superuser with whatever context the caller sends.
+        """
+        if self.env.su:
+            return
+        if not self.env.user.has_group(AGENTS):
+            raise AccessError(
+                self.env._(
+                    "Only helpdesk users record the steps of a ticket; %(user)s is "
+                    "not one. Ask the team handling it.",
+                    user=self.env.user.name,
+                )
+            )
+        self.check_access("write")
+
+    def _process_auto_advance(self):
+        """Move each ticket as far forward as its completed steps allow.
+
+        As the report's agent did: ACK -> In Progress, escalation and update ->
+        Waiting, the fix -> Resolved, closure email and summary -> Closed.
+        """
+        for ticket in self:
+            role = ticket.stage_id.process_role or "new"
+            if role not in process_rules.FORWARD_PATH:
+                continue
+            ahead = process_rules.FORWARD_PATH[
+                process_rules.FORWARD_PATH.index(role) + 1 :
+            ]
+            for target in reversed(ahead):
+                rule, missing = process_rules.missing_for_move(ticket, role, target)
+                if rule is None or missing or rule.reason or rule.manager:
+                    continue
+                stage = ticket._process_stage_for_role(target)
+                if stage:
+                    ticket.write({"stage_id": stage.id})
+                break
+
+    def _process_stage_for_role(self, role):
+        self.ensure_one()
+        return self.env["helpdesk.ticket.stage"].search(
+            [
+                ("process_role", "=", role),
+                # the cron and the mail gateway see every company's stages
+                ("company_id", "in", [False, self.company_id.id]),
+                "|",
+                ("team_ids", "=", False),
+                ("team_ids", "in", self.team_id.ids),
+            ],
+            limit=1,
+        )
+
+    def _process_next_step_code(self):
+        """The step the agent is expected to do next (highlighted in the header)."""
+        self.ensure_one()
+        if self.process_role == "cancelled":
+            return False
+        order = ["assess", "ack", "investigate"]
+        if self.class_of_service != "standard" or self.escalation_date:
+            order += ["escalate", "update"]
+        order += ["dev_response", "resolve", "confirm", "close", "summary"]
+        for step in order:
+            if step == "update":
+                if not process_rules.CONDITIONS["update_after_escalation"].test(self):
+                    return step
+            elif not self[process_rules.STEPS[step].date_field]:
+                return step
+        return False
+
+    def _process_checklist_markup(self):
+        """The 7 steps as an HTML table: done or not, when and by whom."""
+        self.ensure_one()
+        first_log = {}
+        for log in self.process_step_ids.sorted("date"):
+            first_log.setdefault(log.step, log)
+        rows = []
+        for number, (title, conditions, step) in enumerate(process_rules.CHECKLIST, 1):
+            done = all(process_rules.CONDITIONS[c].test(self) for c in conditions)
+            skipped = (
+                not done
+                and step in process_rules.CHECKLIST_SKIPPABLE
+                and self.class_of_service == "standard"
+                and bool(self.dev_response_date)
+            )
+            log = first_log.get(step) if done else False
+            when = self[process_rules.STEPS[step].date_field] if done else False
+            if number == 1:
+                when = done and self.received_date
+            rows.append(
+                Markup(
+                    "<tr><td>{icon}</td><td>{number}. {title}</td>"
+                    "<td>{when}</td><td>{who}</td></tr>"
+                ).format(
+                    icon=CHECK_ICONS[
+                        "done" if done else "skipped" if skipped else "todo"
+                    ],
+                    number=number,
+                    title=self._process_text(title),
+                    when=format_datetime(self.env, when, dt_format="short")
+                    if when
+                    else (self.env._("not needed") if skipped else ""),
+                    who=log.user_id.name if log else "",
+                )
+            )
+        return Markup(
+            '<table class="table table-sm o_mindx_process_checklist"><tbody>{}'
+            "</tbody></table>"
+        ).format(Markup("").join(rows))
+
+    def _process_handler(self):
+        """Who handles this ticket: its assignee, else its team's leader (empty
+        when neither is set). Every to-do the process gives goes to them."""
+        self.ensure_one()
+        return self.user_id or self.team_id.user_id
+
+    def _process_ask_agent(self, summary, note=""):
+        """A to-do for the people handling the ticket (assignee, else team leader).
+
+        `note` is text (often the customer's words): escaped, never HTML, so a
+        link or a tracking image in a reply stays text in the activity and in
+        the email that announces it.
+        """
+        self.ensure_one()
+        user = self._process_handler()
+        if user:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=text_as_html(note) if note else "",
+                user_id=user.id,
+            )
+        else:
+            self._process_log_note(summary)

@@ -1,0 +1,12 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Plain Python the models use: no ORM model is defined here.
+
+- working_time: time arithmetic on a resource.calendar (SLA clocks, working days);
+- numbers: checks of integer values before the ORM or PostgreSQL sees them;
+- email_headers: whether a machine sent an incoming email, when it arrived;
+- email_text: what a customer's email says (users affected, ticket number, date)
+  and how their words are shown.
+"""
+
+from . import email_headers, email_text, numbers, working_time
