@@ -365,7 +365,7 @@ class TestSilentCustomer(HelpdeskProcessCommon):
         self.assertTrue(ticket.confirmation_reminder_date)
         self.assertSentEmail(self.env.user.partner_id, [self.customer])
         self.assertEqual(
-            self._mails[0]["headers"].get("Auto-Submitted"), "auto-replied"
+            self._mails[0]["headers"].get("Auto-Submitted"), "auto-generated"
         )
         self.assertIn("Is everything working again?", self._mails[0]["subject"])
         self._run_cron("2026-12-05 10:00:00")  # Saturday: no second reminder
