@@ -45,7 +45,8 @@ def ticket_number_in_subject(subject):
 
 
 def received_date(date_string, arrival):
-    """When an email counts as received: its Date header when that is at most
+    """When an email counts as received: its Date header (as mail.thread parses
+    it, "YYYY-MM-DD HH:MM:SS" UTC) when that is at most
     EMAIL_DATE_TOLERANCE before `arrival` (the customer pressed Send), else the
     arrival. Returns (received, trusted): trusted is False when the header was
     missing, unreadable, backdated or in the future beyond the tolerance.
