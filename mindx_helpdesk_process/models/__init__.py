@@ -5,6 +5,7 @@ from . import helpdesk_ticket_step
 from . import helpdesk_ticket_team
 from . import helpdesk_sla_breach
 from . import helpdesk_ticket_stage
+from . import ir_mail_server
 from . import mail_activity
 from . import mail_compose_message
 from . import mail_thread

@@ -1,11 +1,19 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""What an incoming email's headers say about how it was sent and when it arrived."""
+"""Email headers: what an incoming email's say about how it was sent and when it
+arrived; how an outgoing email's free text is folded so that it reads right."""
 
+import base64
 from datetime import timedelta, timezone
+from email import headerregistry
 from email.utils import parsedate_to_datetime
 
 from odoo.tools import email_normalize
+
+from odoo.addons.base.models.ir_mail_server import (
+    RFC5322_IDENTIFICATION_HEADERS,
+    IdentificationFieldsNoFoldPolicy,
+)
 
 AUTOMATIC_PRECEDENCE = {"bulk", "auto_reply", "junk", "list"}
 AUTOMATIC_SENDERS = {"mailer-daemon", "postmaster", "noreply", "no-reply"}
@@ -76,3 +84,86 @@ def email_arrival(message, now):
         return now
     arrived = arrived.astimezone(timezone.utc).replace(tzinfo=None)
     return arrived if now - MAX_ARRIVAL_AGE <= arrived <= now else now
+
+
+# RFC 2047 ▸ 2: an encoded word is at most 75 characters
+ENCODED_WORD_MAX = 75
+
+
+def _encoded_word(text):
+    return "=?utf-8?b?{}?=".format(base64.b64encode(text.encode()).decode("ascii"))
+
+
+def fold_encoded(name, value, max_length=78, linesep="\r\n"):
+    """`Name: value` for a header with non-ASCII text, folded so that decoding
+    gives `value` back exactly.
+
+    Readers drop the whitespace between two encoded words (RFC 2047 ▸ 6.2); the
+    standard library of Python 3.10–3.12 folds a long header at a space between
+    two words it encodes separately, and the space is lost ("LMS rấtchậm",
+    CPython gh-92081 / gh-144156). Here every space of the text is carried
+    inside an encoded word; the encoded words are separated by folding only.
+    Leading plain ASCII words ("Re: [HT00042]") stay readable.
+    """
+    head = f"{name}: "
+    words = value.split(" ")
+    plain = 0
+    while (
+        plain < len(words) - 1
+        and words[plain].isascii()
+        and words[plain].isprintable()
+        and words[plain]
+        and "=?" not in words[plain]
+        and len(head) + len(" ".join(words[: plain + 1])) + 21 < max_length
+    ):
+        plain += 1
+    rest = value
+    if plain and words[plain]:  # the encoded rest may not start with a space
+        head += " ".join(words[:plain]) + " "
+        rest = " ".join(words[plain:])
+    lines, line, run = [], head, ""
+    for char in rest:
+        room = min(ENCODED_WORD_MAX, max_length - len(line))
+        if run and len(_encoded_word(run + char)) > room:
+            lines.append(line + _encoded_word(run))
+            line, run = " ", ""
+        run += char
+    lines.append(line + (_encoded_word(run) if run else ""))
+    return linesep.join(lines) + linesep
+
+
+def fold_plain(name, value, max_length=78, linesep="\r\n"):
+    """`Name: value` for a long ASCII header, folded before existing spaces only
+    (unfolding restores it), its first word on the name's line."""
+    first, *others = value.split(" ")
+    lines, line = [], f"{name}: {first}"
+    for word in others:
+        if len(line) + 1 + len(word) > max_length:
+            lines.append(line)
+            line = ""
+        line += " " + word
+    lines.append(line)
+    return linesep.join(lines) + linesep
+
+
+class HeaderFoldingPolicy(IdentificationFieldsNoFoldPolicy):
+    """Odoo's SMTP policy, folding free-text headers (Subject, names) so that
+    they decode back exactly: see fold_encoded."""
+
+    def _fold(self, name, value, *args, **kwargs):
+        if (
+            isinstance(value, headerregistry.UnstructuredHeader)
+            and self.max_line_length
+            and name.lower() not in RFC5322_IDENTIFICATION_HEADERS
+        ):
+            text = str(value)
+            if (not text.isascii() or "=?" in text) and not self.utf8:
+                return fold_encoded(name, text, self.max_line_length, self.linesep)
+            if (
+                text.isascii()
+                and "  " not in text
+                and "\t" not in text
+                and len(name) + 2 + len(text) > self.max_line_length
+            ):
+                return fold_plain(name, text, self.max_line_length, self.linesep)
+        return super()._fold(name, value, *args, **kwargs)
