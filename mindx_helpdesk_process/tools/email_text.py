@@ -5,9 +5,12 @@
 import re
 from datetime import timedelta
 
+from lxml import etree
+from lxml import html as lxml_html
 from markupsafe import Markup
 
 from odoo import fields
+from odoo.tools.mail import html_normalize
 
 # "users affected: 15", "15 users", "15 học viên" (students), "15 người dùng"
 USERS_AFFECTED_PATTERNS = [
@@ -63,3 +66,96 @@ def received_date(date_string, arrival):
     if written and arrival < written <= arrival + EMAIL_DATE_TOLERANCE:
         return arrival, True  # the sender's clock is a little fast
     return arrival, False
+
+
+# HTML elements that start a line of text
+BLOCK_TAGS = {
+    "address", "blockquote", "dd", "div", "dl", "dt", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "li", "ol", "p", "pre", "section", "table", "tr", "ul",
+}  # fmt: skip
+# "On Sun, Dec 6, 2026 at 10:00 AM X <x@y> wrote:", "Vào CN, 6 thg 12, 2026 ... đã
+# viết:": a line (or two) ending the way mail clients introduce a quote, with a
+# date or an address in it ("My teacher wrote:" stays)
+ATTRIBUTION = re.compile(
+    r"^(?=.*(?:\d|@)).{0,300}?(?:wrote|đã viết|viết|a écrit|schrieb|escribió)\s*:\s*$",
+    re.IGNORECASE,
+)
+# a line from which everything below is history: Outlook's plain-text separator,
+# a forward, a long rule
+HISTORY_START = re.compile(
+    r"^\s*(?:-{2,}\s*(?:original message|forwarded message|thư gốc|thư chuyển tiếp)"
+    r"\s*-{2,}|_{20,})\s*$",
+    re.IGNORECASE,
+)
+# Outlook's header block of the quoted email: "From: ..." then "Sent: ..."
+HISTORY_FROM = re.compile(r"^\s*(?:from|từ|de|von)\s*:", re.IGNORECASE)
+HISTORY_NEXT = re.compile(r"^\s*(?:sent|date|to|đã gửi|ngày|đến)\s*:", re.IGNORECASE)
+
+
+def customer_words(html):
+    """Only what the sender wrote in a reply, as text: the quoted history that
+    mail clients append (Gmail, Outlook on the web and desktop, Thunderbird,
+    Apple Mail, plain-text "> " quoting) is left out.
+
+    Odoo marks most quotes when it reads an email (data-o-mail-quote, also on a
+    plain-text body once normalised); Outlook desktop's header block,
+    Thunderbird's "wrote:" line and plain-text histories it does not mark are
+    recognised here.
+    """
+    if not html or not str(html).strip():
+        return ""
+    root = lxml_html.fromstring(f"<div>{html_normalize(str(html))}</div>")
+    for quote in root.xpath("//*[@data-o-mail-quote]"):
+        if quote.getparent() is not None:
+            quote.drop_tree()  # keeps the text that follows it
+    for block in root.xpath(
+        "//div[contains(translate(@style, 'BORDERTOP', 'bordertop'), 'border-top')]"
+    ):
+        if HISTORY_FROM.match(block.text_content()):
+            _drop_from(block)
+            break
+    return _written_lines(_text_lines(root))
+
+
+def _text_lines(root):
+    """The text of an HTML tree as lines, blocks and <br> breaking them."""
+    for element in root.iter(etree.Element):
+        if element.tag == "br" or element.tag in BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+        if element.tag in BLOCK_TAGS:
+            element.text = "\n" + (element.text or "")
+    text = root.text_content().replace("\xa0", " ").replace("\u202f", " ")
+    return [line.rstrip() for line in text.replace("\r", "").split("\n")]
+
+
+def _written_lines(lines):
+    """The lines above the history, without quoted lines and attributions."""
+    kept, skip_next = [], False
+    for index, line in enumerate(lines):
+        if skip_next:
+            skip_next = False
+            continue
+        following = next((other for other in lines[index + 1 :] if other.strip()), "")
+        if HISTORY_START.match(line) or (
+            HISTORY_FROM.match(line) and HISTORY_NEXT.match(following)
+        ):
+            break
+        if line.lstrip().startswith(">") or ATTRIBUTION.match(line):
+            continue
+        if index + 1 < len(lines) and ATTRIBUTION.match(f"{line} {lines[index + 1]}"):
+            skip_next = True  # an attribution wrapped over two lines
+            continue
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def _drop_from(element):
+    """Remove `element` and everything after it in the document."""
+    node = element
+    while node.getparent() is not None:
+        parent = node.getparent()
+        for sibling in list(node.itersiblings()):
+            parent.remove(sibling)
+        node.tail = None
+        node = parent
+    element.getparent().remove(element)

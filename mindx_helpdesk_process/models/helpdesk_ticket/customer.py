@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize, format_datetime, html2plaintext
+from odoo.tools import email_normalize, format_datetime
 
 from ...tools import email_text
 from ...tools.working_time import add_working_days
@@ -145,7 +145,7 @@ class HelpdeskTicket(models.Model):
             msg_dict["author_id"] = partners[0].id if partners else False
         received, note = self._received_date_from_email(msg_dict.get("date"))
         values.setdefault("received_date", received)
-        body = html2plaintext(msg_dict.get("body") or "")
+        body = email_text.customer_words(msg_dict.get("body"))
         hint = email_text.users_affected_hint(
             f"{msg_dict.get('subject') or ''}\n{body}"
         )
@@ -214,7 +214,8 @@ class HelpdeskTicket(models.Model):
     def _on_customer_reply(self, msg_dict):
         """What a customer's reply means depends on where the ticket stands."""
         self.ensure_one()
-        text = html2plaintext(msg_dict.get("body") or "").strip()[:2000]
+        # what they wrote, without the history their mail client quotes
+        text = email_text.customer_words(msg_dict.get("body"))[:2000]
         role = self.process_role
         if role == "waiting":
             self._process_ask_agent(
