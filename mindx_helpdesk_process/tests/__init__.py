@@ -19,3 +19,4 @@ from . import test_context_keys
 from . import test_one_definition
 from . import test_mail_headers
 from . import test_customer_words
+from . import test_portal_language
