@@ -60,3 +60,6 @@ class TestPortalLanguage(HelpdeskProcessHttpCommon):
             "the process's status in Vietnamese",
         )
         self.assertFalse("Received: we will confirm it to you shortly." in page)
+        # its times (created, next update by) without seconds
+        self.assertFalse(re.search(r"\b\d{1,2}:\d{2}:\d{2}\b", page))
+        self.assertTrue(re.search(r"\b\d{1,2}:\d{2}\b", page))
