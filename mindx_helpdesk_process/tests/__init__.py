@@ -1,4 +1,6 @@
-from . import test_access
+from . import test_access_orm
+from . import test_access_sudo
+from . import test_access_http
 from . import test_class_of_service
 from . import test_demo
 from . import test_hostile_input
