@@ -10,6 +10,7 @@ from . import test_install
 from . import test_mail_gateway
 from . import test_portal
 from . import test_process
+from . import test_process_gate
 from . import test_process_properties
 from . import test_process_analysis
 from . import test_sla

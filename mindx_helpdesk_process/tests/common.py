@@ -41,6 +41,29 @@ Content-Transfer-Encoding: 8bit
 """
 
 
+# Every condition of process_rules.CONDITIONS, and ticket dates that satisfy it
+# (set by hand to open a gate, or to put a ticket at a step).
+SATISFY = {
+    "assess": {"assessment_date": "2026-11-28 22:42:00"},
+    "ack": {"ack_date": "2026-11-28 22:44:00"},
+    "investigate": {"investigation_date": "2026-11-28 22:50:00"},
+    "escalate": {"escalation_date": "2026-11-28 22:54:00"},
+    "update_after_escalation": {
+        "escalation_date": "2026-11-28 22:54:00",
+        "last_update_date": "2026-11-28 22:57:00",
+    },
+    "escalated_unless_standard": {
+        "escalation_date": "2026-11-28 22:54:00",
+        "last_update_date": "2026-11-28 22:57:00",
+    },
+    "dev_response": {"dev_response_date": "2026-11-28 23:03:00"},
+    "resolve": {"resolution_date": "2026-11-28 23:05:00"},
+    "confirm": {"confirmation_date": "2026-11-28 23:09:00"},
+    "close": {"closure_date": "2026-11-28 23:11:00"},
+    "summary": {"summary_date": "2026-11-28 23:12:00"},
+}
+
+
 class ProcessFixtures:
     """The cast and the helpers, for TransactionCase and HttpCase classes alike."""
 

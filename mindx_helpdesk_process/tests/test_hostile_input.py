@@ -5,9 +5,9 @@ stored as typed, never a traceback, never half-written, always shown as text.
 
 What agents' scripts send to tickets over RPC is tested against a running server
 in the repository's tests/test_external_rpc.py; here: the configuration (policies,
-SLA targets, company settings), the step dialogs, stages of another company,
-cancelled tickets, batches, and what every email, note, page and checklist makes
-of markup, SQL-looking text and non-Latin scripts.
+SLA targets, company settings), the step dialogs, cancelled tickets, batches, and
+what every email, note, page and checklist makes of markup, SQL-looking text and
+non-Latin scripts. A stage of another company or team: test_process_gate.py.
 """
 
 import re
@@ -325,80 +325,6 @@ class TestHostileTicketInput(HelpdeskProcessCommon):
         _assert_markup_shown_as_text(self, note, "move note")
         self.assertIn(VIETNAMESE, note)
         self.assertIn("DROP TABLE helpdesk_ticket", note)
-
-    def test_stage_of_another_company_refused(self):
-        """A user of both companies may read every stage; a stage of the other
-        company would leave the ticket unreadable to its own company."""
-        company_b = self.env["res.company"].create({"name": "MindX Da Nang"})
-        stage_b = self.env["helpdesk.ticket.stage"].create(
-            {
-                "name": "Da Nang: cancelled",
-                "company_id": company_b.id,
-                "process_role": "cancelled",
-                "closed": True,
-            }
-        )
-        self.manager.company_ids |= company_b
-        ticket = self._create_ticket()
-        for force in (False, True):
-            with self.subTest(force=force):
-                with self.assertRaisesRegex(UserError, "belongs to MindX Da Nang"):
-                    ticket.with_user(self.manager).with_context(
-                        mindx_move_reason="Spam", mindx_force_move=force
-                    ).write({"stage_id": stage_b.id})
-        self.assertEqual(ticket.stage_id.process_role, "new")
-        # a stage of the ticket's company, or of none, is fine
-        stage_b.company_id = self.env.company
-        ticket.with_user(self.manager).with_context(mindx_move_reason="Spam").write(
-            {"stage_id": stage_b.id}
-        )
-        self.assertEqual(ticket.stage_id, stage_b)
-
-    def test_stage_of_another_team_refused_unless_sent_there(self):
-        """A team's own stage is refused to another team's ticket; dispatching
-        the ticket to that team with that stage (one write, as the form saves a
-        team change) is a move within the process."""
-        finance = self.env["helpdesk.ticket.team"].create(
-            {"name": "Finance Support", "user_ids": [(6, 0, self.agent.ids)]}
-        )
-        finance_new = self.env["helpdesk.ticket.stage"].create(
-            {
-                "name": "Finance: new",
-                "process_role": "new",
-                "sequence": 0,
-                "team_ids": [(6, 0, finance.ids)],
-            }
-        )
-        ticket = self._create_ticket()
-        with self.assertRaisesRegex(UserError, "belongs to Finance Support"):
-            ticket.with_user(self.agent).write({"stage_id": finance_new.id})
-        ticket.with_user(self.agent).write(
-            {"team_id": finance.id, "stage_id": finance_new.id}
-        )
-        self.assertEqual((ticket.team_id, ticket.stage_id), (finance, finance_new))
-
-    def test_automatic_moves_stay_in_the_ticket_s_company(self):
-        """The ACK moves the ticket on by itself (as superuser in the mail
-        gateway and crons, which see every company's stages): to its own
-        company's stage, not another's that comes first."""
-        company_b = self.env["res.company"].create({"name": "MindX Da Nang"})
-        self.env["helpdesk.ticket.stage"].create(
-            {
-                "name": "Da Nang: in progress",
-                "company_id": company_b.id,
-                "process_role": "in_progress",
-                "sequence": 0,
-            }
-        )
-        ticket = self._create_ticket()
-        self.assertEqual(
-            ticket.sudo()._process_stage_for_role("in_progress"),
-            self.stage_by_role["in_progress"],
-        )
-        self._log_step(ticket, "assess", users_affected=3, assessment_note="x")
-        with self.mock_mail_gateway():
-            self._send_step_email(ticket, "ack")
-        self.assertEqual(ticket.stage_id, self.stage_by_role["in_progress"])
 
     def test_no_step_on_a_cancelled_ticket(self):
         """A cancelled ticket (spam, duplicate) highlights no step, and no step
