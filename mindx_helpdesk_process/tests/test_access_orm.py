@@ -69,9 +69,15 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
             savepoint.rollback()
         self.env.invalidate_all()
 
-    def _assert_operation(self, allowed, operation, refusal=AccessError):
+    def _assert_operation(self, allowed, operation, refusal=AccessError, message=None):
+        """Run `operation` if allowed (then undo it), else expect `refusal`, and
+        its `message` (a regular expression) when given."""
         if allowed:
             with self._undone():
+                operation()
+        elif message:
+            self.env.invalidate_all()
+            with self.assertRaisesRegex(refusal, message):
                 operation()
         else:
             self.env.invalidate_all()
@@ -232,10 +238,24 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
                         )
 
     def test_policy_record_rules(self):
-        """Policies and their SLA targets: read by the helpdesk of their company,
-        changed by its managers only."""
+        """Policies and their SLA targets: read (and found) by the helpdesk of
+        their company, changed by its managers only."""
+        all_policies = self.env["helpdesk.cos.policy"].union(*self.policies.values())
         for role in ROLES:
             user = self.users[role]
+            if "r" in self._rights("helpdesk.cos.policy", role):
+                found = (
+                    self.env["helpdesk.cos.policy"]
+                    .with_user(user)
+                    .search([("id", "in", all_policies.ids)])
+                )
+                self.assertEqual(
+                    found,
+                    self.env["helpdesk.cos.policy"].union(
+                        *(self.policies[key] for key in POLICY_READABLE[role])
+                    ),
+                    f"{role} searches policies",
+                )
             for key, policy in self.policies.items():
                 readable = key in POLICY_READABLE[role]
                 writable = key in POLICY_WRITABLE.get(role, set())
@@ -350,13 +370,23 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
 
     def test_force_move_and_reopen_by_managers_only(self):
         """Forcing a move skips every gate; reopening a closed ticket is the
-        manager's call: both only for a manager of the ticket's company."""
+        manager's call: both only for a manager of the ticket's company. Who may
+        change the ticket otherwise is told so; the manager's reopen moves it."""
         closed = self.stage_by_role["closed"]
         in_progress = self.stage_by_role["in_progress"]
         for role in ROLES:
             user = self.users[role]
+            may_write = "w" in self._rights("helpdesk.ticket", role)
             for key, ticket in self.tickets.items():
                 allowed = key in MANAGED.get(role, set())
+                writer = may_write and key in READABLE[role]
+
+                def reopen(ticket=ticket, user=user):
+                    ticket.with_user(user).with_context(
+                        mindx_move_reason="It broke again"
+                    ).write({"stage_id": in_progress.id})
+                    self.assertEqual(ticket.stage_id, in_progress)
+
                 with self.subTest(role=role, ticket=key, move="force"):
                     self._assert_operation(
                         allowed,
@@ -372,10 +402,9 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
                         self._force_stage_as(ticket, "closed", manager)
                         self._assert_operation(
                             allowed,
-                            lambda ticket=ticket, user=user: ticket.with_user(user)
-                            .with_context(mindx_move_reason="It broke again")
-                            .write({"stage_id": in_progress.id}),
+                            reopen,
                             refusal=UserError,
+                            message="only a helpdesk manager" if writer else None,
                         )
 
     def _force_stage_as(self, ticket, role, manager):
@@ -384,8 +413,8 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
         ).write({"stage_id": self.stage_by_role[role].id})
 
     def test_move_wizard_force_by_managers_only(self):
-        """The "Force stage" dialog: an agent ticking Force gets the managers-only
-        refusal, nothing moves."""
+        """The "Force stage" dialog: it knows a manager (is_manager) from an agent;
+        an agent ticking Force gets the managers-only refusal, nothing moves."""
         for role in ("own_agent", "team_agent", "agent", "manager"):
             ticket = self.tickets[HOME_TICKET[role]]
             wizard = (
@@ -401,8 +430,12 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
                 )
             )
             with self.subTest(role=role):
+                self.assertEqual(wizard.is_manager, role == "manager")
                 self._assert_operation(
-                    role == "manager", wizard.action_confirm, refusal=UserError
+                    role == "manager",
+                    wizard.action_confirm,
+                    refusal=UserError,
+                    message="Only helpdesk managers",
                 )
                 self.assertEqual(ticket.stage_id.process_role, "new")
 
@@ -431,9 +464,14 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
 
     def test_server_actions_by_role(self):
         """ "Flag SLA breaches now" and "Recompute SLA deadlines" on a ticket of the
-        role's: managers only (the actions' groups)."""
+        role's: managers only (the actions' groups), from the tickets' list."""
         for xmlid in ("action_sla_flag_now", "action_sla_recompute"):
             action = self.env.ref(f"mindx_helpdesk_process.{xmlid}")
+            self.assertEqual(action.binding_model_id.model, "helpdesk.ticket")
+            self.assertIn("list", action.binding_view_types)
+            self.assertEqual(
+                action.groups_id, self.env.ref("helpdesk_mgmt.group_helpdesk_manager")
+            )
             for role in ROLES:
                 ticket = self.tickets[HOME_TICKET[role]]
                 allowed = role in MANAGED
