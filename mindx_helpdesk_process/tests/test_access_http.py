@@ -97,8 +97,10 @@ class TestAccessHttp(AccessFixtures, HelpdeskProcessHttpCommon):
 
     def test_close_route_posts_only_the_customers_confirmation(self):
         """Covers `ticket.sudo()._process_customer_confirmation` in the /ticket/close
-        controller: the customer's POST confirms their resolved ticket, and
-        nothing else it carries (stage, fields) reaches the ticket."""
+        controller: the customer's POST confirms their resolved ticket (the
+        confirmation step, logged as the customer's, and the assignee asked to
+        send the closure email), and nothing else it carries (stage, fields)
+        reaches the ticket."""
         ticket = self._resolved("ticket")
         response = self._close(
             ticket,
@@ -115,34 +117,51 @@ class TestAccessHttp(AccessFixtures, HelpdeskProcessHttpCommon):
         self.assertEqual(
             ticket.customer_confirmation, "Confirmed by the customer from the portal."
         )
+        log = ticket.process_step_ids.filtered(lambda s: s.step == "confirm")
+        self.assertEqual(log.user_id, self.portal_user)
+        activity = ticket.activity_ids
+        self.assertEqual(activity.user_id, self.agent)
+        self.assertIn("send the closure email", activity.summary)
         with self.assertRaises(AccessError):
             ticket.with_user(self.portal_user).write({"customer_confirmation": "Hi"})
 
     def test_close_route_refuses_other_tickets(self):
         """The same sudo cannot be aimed at a ticket the user may not read: another
-        customer's, another company's, a follower-less employee's, or nonsense
-        ids. All are 404 and leave the ticket as it was."""
+        customer's (the hole helpdesk_mgmt 18.0.1.19.5 has: any portal user closes
+        any ticket), another company's, a follower-less employee's, or nonsense
+        and unknown ids. All are 404 and leave the ticket as it was: stage,
+        confirmation and chatter."""
         ticket = self._resolved("ticket")
         ticket_b = self.tickets["ticket_b"]
         ticket_b.sudo().resolution_date = "2026-11-28 23:05:00"
+        before = {
+            record: (record.stage_id, len(record.message_ids))
+            for record in (ticket, ticket_b)
+        }
         for login, target in (
             ("other_coordinator", ticket.id),
             ("mindx_employee", ticket.id),
             ("ha_coordinator", ticket_b.id),
             ("ha_coordinator", "-1"),
             ("ha_coordinator", "1 OR 1=1"),
+            ("ha_coordinator", "999999"),
         ):
             with self.subTest(login=login, ticket=target):
                 self._login(login)
                 response = self.url_open(
                     "/ticket/close",
-                    data={"ticket_id": target, "csrf_token": self.csrf_token()},
+                    data={
+                        "ticket_id": target,
+                        "stage_id": self.stage_by_role["closed"].id,
+                        "csrf_token": self.csrf_token(),
+                    },
                     allow_redirects=False,
                 )
                 self.assertEqual(response.status_code, 404)
         for record in (ticket, ticket_b):
             record.invalidate_recordset()
             self.assertFalse(record.confirmation_date)
+            self.assertEqual((record.stage_id, len(record.message_ids)), before[record])
 
     @mute_logger("odoo.http")
     def test_close_route_post_needs_the_csrf_token(self):
