@@ -9,6 +9,10 @@ Every database made here is named after the test database plus a random suffix a
 every server listens on a port the OS reported free, so that two runs at once never
 collide; every database is dropped at the end (of the test, or of the session for
 the shared ones).
+
+What runs inside `odoo-bin shell` is a script of tests/shell/ (tests/shell/README.md),
+named by its file and given its parameters as JSON: `odoo_bin(db, script=...,
+params=...)`, or `shell_json` for the RESULT it prints.
 """
 
 import contextlib
@@ -30,30 +34,48 @@ from odoo.sql_db import close_db, db_connect
 
 ADDON = "mindx_helpdesk_process"
 ODOO_BIN = os.path.join(odoo.tools.config["root_path"], os.pardir, "odoo-bin")
+SHELL_SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "shell")
+# the environment variable that carries a shell script's parameters, as JSON
+SHELL_PARAMS = "MINDX_SHELL_PARAMS"
 
 
-def odoo_bin(db, *args, script=None, timeout=600):
-    """odoo-bin on `db` with the run's config; `script` runs in `odoo-bin shell`.
+def odoo_bin(db, *args, script=None, params=None, timeout=600):
+    """odoo-bin on `db` with the run's config.
+
+    `script`: the name of a file of tests/shell/, run in `odoo-bin shell` (the
+    file is the shell's standard input), with `params` (anything JSON can hold)
+    in the environment variable MINDX_SHELL_PARAMS.
 
     Fails on a non-zero exit or an ERROR line: both mean the admin would have seen
     the command fail.
     """
     cmd = [sys.executable, ODOO_BIN]
+    source = environ = None
     if script is not None:
         cmd += ["shell", "--no-http"]
+        with open(os.path.join(SHELL_SCRIPTS, script), encoding="utf-8") as file:
+            source = file.read()
+        environ = dict(os.environ, **{SHELL_PARAMS: json.dumps(params or {})})
     cmd += ["-c", odoo.tools.config.rcfile, "-d", db, "--log-level=warn"]
     cmd += list(args)
     result = subprocess.run(
-        cmd, input=script, capture_output=True, text=True, timeout=timeout, check=False
+        cmd,
+        input=source,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert " ERROR " not in result.stderr, result.stderr
     return result.stdout
 
 
-def shell_json(db, script, tag="RESULT"):
-    """Run `script` in `odoo-bin shell` and decode the JSON it printed after `tag`."""
-    out = odoo_bin(db, script=script)
+def shell_json(db, script, params=None, tag="RESULT"):
+    """Run `script` (a file of tests/shell/) in `odoo-bin shell` and decode the
+    JSON it printed after `tag`."""
+    out = odoo_bin(db, script=script, params=params)
     lines = [line for line in out.splitlines() if line.startswith(tag + " ")]
     assert lines, out
     return json.loads(lines[-1][len(tag) + 1 :])
@@ -139,48 +161,9 @@ def used_helpdesk_copy(request, tag):
         drop_database(name)
 
 
-# The cast of the shared database with the addon: an agent and a manager of the
-# support team (with passwords, for RPC), the customer, and a second team with a
-# stage of its own.
-SETUP_ADDON_DATABASE = """
-import json
-from odoo import Command
-Users = env["res.users"].with_context(no_reset_password=True)
-def user(login, group):
-    return Users.create({
-        "name": login.replace("_", " ").title(), "login": login,
-        "password": login + "-Secret-2026", "email": login + "@mindx.example.com",
-        "groups_id": [Command.set([env.ref("base.group_user").id, env.ref(group).id])],
-    })
-agent = user("sys_agent", "helpdesk_mgmt.group_helpdesk_user")
-manager = user("sys_manager", "helpdesk_mgmt.group_helpdesk_manager")
-customer = env["res.partner"].create(
-    {"name": "Nguyen Thi Ha", "email": "ha.nguyen@customer.example.com"})
-team = env["helpdesk.ticket.team"].create({
-    "name": "LMS Support", "user_id": manager.id,
-    "user_ids": [Command.set([agent.id, manager.id])],
-    "escalation_email": "dev-team@mindx.example.com",
-})
-other_team = env["helpdesk.ticket.team"].create({"name": "Sales desk"})
-other_stage = env["helpdesk.ticket.stage"].create({
-    "name": "Sales triage", "sequence": 2, "team_ids": [Command.set(other_team.ids)],
-})
-Stage = env["helpdesk.ticket.stage"]
-stages = {role: Stage.search([("process_role", "=", role), ("team_ids", "=", False)],
-                             limit=1).id
-          for role in ("new", "in_progress", "waiting", "resolved", "closed",
-                       "cancelled")}
-env.cr.commit()
-print("RESULT " + json.dumps({
-    "agent": agent.id, "manager": manager.id, "customer": customer.id,
-    "team": team.id, "other_team": other_team.id, "other_stage": other_stage.id,
-    "other_stage_role": other_stage.process_role, "stages": stages,
-}))
-"""
-
-
 def addon_database(request):
-    """A committed database with the addon installed (no demo data) and its cast.
+    """A committed database with the addon installed (no demo data) and its cast
+    (tests/shell/setup_addon_database.py).
 
     Returns (name, ids of the cast). Shared by the session's system tests: each
     test makes the tickets it works on and looks at those only.
@@ -190,7 +173,7 @@ def addon_database(request):
     def build(name):
         copy_database(helpdesk_template(request), name)
         odoo_bin(name, "-i", ADDON, "--without-demo=all", "--stop-after-init")
-        cache["addon_cast"] = shell_json(name, SETUP_ADDON_DATABASE)
+        cache["addon_cast"] = shell_json(name, "setup_addon_database.py")
 
     name = _session_database(request, "sysdb", build)
     return name, cache["addon_cast"]

@@ -20,7 +20,7 @@ import pytest
 
 from ._system import OdooServer, addon_database
 
-PASSWORD_SUFFIX = "-Secret-2026"  # see _system.SETUP_ADDON_DATABASE
+PASSWORD_SUFFIX = "-Secret-2026"  # see shell/setup_addon_database.py
 # XML-RPC fault codes of Odoo's exceptions (odoo/addons/base/controllers/rpc.py):
 # UserError and ValidationError 2, AccessDenied 3, AccessError 4; 1 is a traceback.
 XMLRPC_CLEAN_FAULTS = {2, 3, 4}

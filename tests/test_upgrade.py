@@ -21,55 +21,6 @@ from ._system import ADDON, odoo_bin, used_helpdesk_copy
 PREVIOUS_RELEASE = "a8f2c09"  # 18.0.1.0.0, end of session 1
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-USE_PREVIOUS = """
-from datetime import datetime, timedelta
-team = env["helpdesk.ticket.team"].create({"name": "Upgrade team"})
-customer = env["res.partner"].create({"name": "Ha", "email": "ha@example.com"})
-t0 = datetime(2026, 11, 1, 8, 0)
-tickets = env["helpdesk.ticket"].create([
-    {"name": f"Before upgrade {i}", "team_id": team.id, "partner_id": customer.id,
-     "description": "x", "users_affected": 10, "is_blocking": True,
-     "received_date": t0}
-    for i in range(3)
-])
-done = tickets[0]
-for step in ("assess", "ack", "investigate"):
-    done._process_record_step(step)
-env["helpdesk.ticket.step"].search([("ticket_id", "=", done.id)]).write(
-    {"date": t0 + timedelta(minutes=20)})
-# an update breach per missed window, as the old scan opened them
-waiting = tickets[1]
-waiting.sudo().write({"ack_date": t0, "last_update_date": t0})
-env["helpdesk.sla.breach"].create([
-    {"ticket_id": waiting.id, "kind": "update", "detected_date": t0,
-     "deadline": t0 + timedelta(minutes=minutes)}
-    for minutes in (15, 30, 45)
-])
-cancelled = env["helpdesk.ticket.stage"].search([("process_role", "=", "cancelled")])
-tickets[2].with_context(process_move_reason="spam").stage_id = cancelled[:1]
-env.cr.commit()
-print("VERSION", env.ref("base.module_mindx_helpdesk_process").latest_version)
-print("STEPS", env["helpdesk.ticket.step"].search_count([]))
-"""
-
-CHECK_UPGRADED = """
-tickets = env["helpdesk.ticket"].search([("name", "like", "Before upgrade")])
-steps = tickets.process_step_ids
-print("VERSION", env.ref("base.module_mindx_helpdesk_process").latest_version)
-print("STEPS", len(steps))
-print("TARGETS", sorted((s.step, s.target_state or "-") for s in steps))
-print("CLASSES", sorted(set(tickets.mapped("class_of_service"))))
-rows = env["helpdesk.process.analysis"]._read_group(
-    [("ticket_id", "in", tickets.ids)], [], ["__count", "ack_rate:avg"])
-print("ANALYSIS", rows[0][0], rows[0][1])
-print("LANG", sorted(set(tickets.mapped("incident_report_lang"))))
-by_name = {ticket.name: ticket for ticket in tickets}
-updates = by_name["Before upgrade 1"].sla_breach_ids.filtered(
-    lambda b: b.kind == "update")
-print("UPDATE_BREACHES", len(updates), updates.windows_missed, updates.deadline)
-print("CANCELLED_STATUS", by_name["Before upgrade 2"].sla_status)
-"""
-
 
 def _previous_release_addons(tmp_path):
     """The previous release's addon, exported from git next to nothing else."""
@@ -114,12 +65,12 @@ def test_upgrade_from_previous_release(upgrade_database, tmp_path):
     db = upgrade_database
     previous = f"--addons-path={_addons_path(_previous_release_addons(tmp_path))}"
     odoo_bin(db, previous, "-i", ADDON, "--without-demo=all", "--stop-after-init")
-    before = odoo_bin(db, previous, script=USE_PREVIOUS)
+    before = odoo_bin(db, previous, script="upgrade_use_previous.py")
     assert "VERSION 18.0.1.0.0" in before, before
     assert "STEPS 3" in before, before
 
     odoo_bin(db, "-u", ADDON, "--stop-after-init")
-    after = odoo_bin(db, script=CHECK_UPGRADED)
+    after = odoo_bin(db, script="upgrade_check.py")
     assert f"VERSION {_current_version()}" in after, after
     assert "STEPS 3" in after, after
     # the ACK logged 20 minutes after receipt, against Priority's 15: late; the

@@ -1,4 +1,6 @@
-from . import test_access
+from . import test_access_orm
+from . import test_access_sudo
+from . import test_access_http
 from . import test_class_of_service
 from . import test_demo
 from . import test_hostile_input
@@ -8,6 +10,7 @@ from . import test_install
 from . import test_mail_gateway
 from . import test_portal
 from . import test_process
+from . import test_process_gate
 from . import test_process_properties
 from . import test_process_analysis
 from . import test_sla

@@ -4,13 +4,14 @@
 
 The seed's cast: the "LMS Support" team reached by email, its agent and manager,
 and the customer (a course coordinator) who has a portal login but writes by email.
+The access tests add the roles and tickets of access_spec.py (AccessFixtures).
 """
 
 from contextlib import contextmanager
 from datetime import timedelta, timezone
 from email.utils import format_datetime as email_date
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import HttpCase
 
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
@@ -38,6 +39,29 @@ Content-Transfer-Encoding: 8bit
 
 {body}
 """
+
+
+# Every condition of process_rules.CONDITIONS, and ticket dates that satisfy it
+# (set by hand to open a gate, or to put a ticket at a step).
+SATISFY = {
+    "assess": {"assessment_date": "2026-11-28 22:42:00"},
+    "ack": {"ack_date": "2026-11-28 22:44:00"},
+    "investigate": {"investigation_date": "2026-11-28 22:50:00"},
+    "escalate": {"escalation_date": "2026-11-28 22:54:00"},
+    "update_after_escalation": {
+        "escalation_date": "2026-11-28 22:54:00",
+        "last_update_date": "2026-11-28 22:57:00",
+    },
+    "escalated_unless_standard": {
+        "escalation_date": "2026-11-28 22:54:00",
+        "last_update_date": "2026-11-28 22:57:00",
+    },
+    "dev_response": {"dev_response_date": "2026-11-28 23:03:00"},
+    "resolve": {"resolution_date": "2026-11-28 23:05:00"},
+    "confirm": {"confirmation_date": "2026-11-28 23:09:00"},
+    "close": {"closure_date": "2026-11-28 23:11:00"},
+    "summary": {"summary_date": "2026-11-28 23:12:00"},
+}
 
 
 class ProcessFixtures:
@@ -160,6 +184,119 @@ class ProcessFixtures:
         )
         wizard.action_confirm()
         return wizard
+
+
+class AccessFixtures:
+    """The access tests' cast (access_spec.py): the roles ProcessFixtures has not
+    (agents who see their own or their team's tickets, an employee, another
+    customer, the manager of another company), a ticket each role may or may not
+    see, with its step and breach logs, and each company's policy."""
+
+    @classmethod
+    def _setup_access_fixtures(cls):
+        cls.own_agent = mail_new_test_user(
+            cls.env,
+            login="mindx_own_agent",
+            name="Pham Van Own",
+            email="own.agent@mindx.example.com",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user_own",
+            notification_type="inbox",
+        )
+        cls.team_agent = mail_new_test_user(
+            cls.env,
+            login="mindx_team_agent",
+            name="Do Thi Team",
+            email="team.agent@mindx.example.com",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user_team",
+            notification_type="inbox",
+        )
+        cls.team.user_ids = [
+            Command.link(cls.own_agent.id),
+            Command.link(cls.team_agent.id),
+        ]
+        cls.other_team = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Finance Support (tests)",
+                "user_ids": [Command.set(cls.agent.ids)],
+            }
+        )
+        cls.employee = mail_new_test_user(
+            cls.env,
+            login="mindx_employee",
+            name="Vo Thi Teacher",
+            email="teacher@mindx.example.com",
+            groups="base.group_user",
+            notification_type="email",
+        )
+        cls.other_customer = mail_new_test_user(
+            cls.env,
+            login="other_coordinator",
+            name="Another Coordinator",
+            email="other@customer.example.com",
+            groups="base.group_portal",
+            notification_type="email",
+        )
+        cls.company_b = cls.env["res.company"].create({"name": "MindX Da Nang"})
+        cls.manager_b = mail_new_test_user(
+            cls.env,
+            login="mindx_manager_b",
+            name="Hoang Van Da Nang",
+            email="manager.dn@mindx.example.com",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_manager",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+            notification_type="inbox",
+        )
+        cls.team_b = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "LMS Support Da Nang",
+                "company_id": cls.company_b.id,
+                "user_ids": [Command.set(cls.manager_b.ids)],
+                "user_id": cls.manager_b.id,
+            }
+        )
+        cls.tickets = {
+            "ticket": cls._create_ticket(user_id=cls.agent.id),
+            "ticket_own": cls._create_ticket(
+                name="Cannot open the gradebook", user_id=cls.own_agent.id
+            ),
+            "ticket_employee": cls._create_ticket(
+                name="Projector booking page is blank",
+                partner_id=cls.employee.partner_id.id,
+                user_id=cls.agent.id,
+            ),
+            "ticket_other_team": cls._create_ticket(
+                name="Invoice shows the wrong course", team_id=cls.other_team.id
+            ),
+            "ticket_b": cls._create_ticket(
+                name="Da Nang campus: LMS down",
+                team_id=cls.team_b.id,
+                company_id=cls.company_b.id,
+            ),
+        }
+        for ticket in cls.tickets.values():
+            ticket._process_record_step("assess")
+            cls.env["helpdesk.sla.breach"].create(
+                {
+                    "ticket_id": ticket.id,
+                    "kind": "ack",
+                    "deadline": "2026-11-28 22:45:00",
+                    "detected_date": "2026-11-28 22:50:00",
+                }
+            )
+        cls.users = {
+            "portal": cls.portal_user,
+            "employee": cls.employee,
+            "own_agent": cls.own_agent,
+            "team_agent": cls.team_agent,
+            "agent": cls.agent,
+            "manager": cls.manager,
+            "manager_b": cls.manager_b,
+        }
+        cls.policies = {
+            "a": cls.env.company.helpdesk_cos_policy_id,
+            "b": cls.company_b.helpdesk_cos_policy_id,
+        }
 
 
 class HelpdeskProcessCommon(ProcessFixtures, MailCommon):

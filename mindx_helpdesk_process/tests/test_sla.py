@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.mail.tests.common import freeze_all_time
@@ -379,31 +378,6 @@ class TestSla(HelpdeskProcessCommon):
             ticket._process_record_step("resolve")
         self.assertEqual(ticket.sla_status, "met")
         self.assertFalse(ticket.sla_next_deadline)
-
-    def test_server_actions_for_managers_only(self):
-        flag = self.env.ref("mindx_helpdesk_process.action_sla_flag_now")
-        recompute = self.env.ref("mindx_helpdesk_process.action_sla_recompute")
-        for action in (flag, recompute):
-            self.assertEqual(action.binding_model_id.model, "helpdesk.ticket")
-            self.assertIn("list", action.binding_view_types)
-            self.assertEqual(
-                action.groups_id, self.env.ref("helpdesk_mgmt.group_helpdesk_manager")
-            )
-        ticket = self._ticket("priority")
-        with freeze_time(at(0, "09:30")):
-            flag.with_user(self.manager).with_context(
-                active_model="helpdesk.ticket", active_ids=ticket.ids
-            ).run()
-        self.assertTrue(ticket.sla_breach_ids)
-        recompute.with_user(self.manager).with_context(
-            active_model="helpdesk.ticket", active_ids=ticket.ids
-        ).run()
-        with self.assertRaises(UserError):
-            ticket.with_user(self.agent).action_sla_flag_now()
-        with self.assertRaises(AccessError):
-            flag.with_user(self.portal_user).with_context(
-                active_model="helpdesk.ticket", active_ids=ticket.ids
-            ).run()
 
     def test_scan_cost_does_not_grow_with_open_tickets(self):
         def setup(open_count):
