@@ -327,7 +327,7 @@ def test_customer_step_without_customer_email_refused(agent):
     [
         ("_cron_flag_sla_breaches", []),
         ("_process_record_step", ["ack"]),
-        ("_sla_mark_flagged", [[]]),
+        ("_sla_refresh_status", []),
         ("_process_auto_advance", []),
     ],
 )

@@ -96,8 +96,8 @@ class TestAccessHttp(AccessFixtures, HelpdeskProcessHttpCommon):
         return response.text[start : response.text.index('"', start)]
 
     def test_close_route_posts_only_the_customers_confirmation(self):
-        """Covers `ticket.sudo()._process_customer_confirmation` in the /ticket/close
-        controller: the customer's POST confirms their resolved ticket (the
+        """Covers the `sudo()` in `_process_customer_confirmation` reached by the
+        /ticket/close controller (as the customer): the customer's POST confirms their resolved ticket (the
         confirmation step, logged as the customer's, and the assignee asked to
         send the closure email), and nothing else it carries (stage, fields)
         reaches the ticket."""

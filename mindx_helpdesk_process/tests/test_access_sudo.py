@@ -3,8 +3,10 @@
 """Every sudo() of the addon, one test each: what the sudo does for the user,
 and what the user still cannot do by themselves afterwards.
 
-The portal's close route (`ticket.sudo()._process_customer_confirmation` in the
-/ticket/close controller) is audited through HTTP, in test_access_http.py.
+The customer's confirmation (`recorder = ticket.sudo()` in
+_process_customer_confirmation, reached by the portal's /ticket/close route as the
+customer) is audited through HTTP, in test_access_http.py, and through the model
+in test_one_definition.py.
 """
 
 from odoo.exceptions import AccessError, UserError
@@ -25,7 +27,7 @@ class TestSudoAudit(AccessFixtures, HelpdeskProcessCommon):
         cls._setup_access_fixtures()
 
     def test_sudo_breach_close_does_not_let_agents_edit_breaches(self):
-        """Covers `breaches.sudo().write` in _sla_close_breaches: the agent's ACK
+        """Covers `breaches.sudo().write` in helpdesk.sla.breach._close_answered: the agent's ACK
         closes the ACK breach (done by the agent), yet the agent can still neither
         edit, reopen nor delete a breach."""
         ticket = self.tickets["ticket"]

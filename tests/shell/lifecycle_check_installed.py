@@ -9,7 +9,7 @@ import json
 
 from odoo import Command
 
-from odoo.addons.mindx_helpdesk_process.models.helpdesk_cos_policy_line import (
+from odoo.addons.mindx_helpdesk_process.tools.working_time import (
     WorkingClock,
 )
 
