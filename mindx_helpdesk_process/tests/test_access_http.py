@@ -97,9 +97,10 @@ class TestAccessHttp(AccessFixtures, HelpdeskProcessHttpCommon):
 
     def test_close_route_posts_only_the_customers_confirmation(self):
         """Covers the `sudo()` in `_process_customer_confirmation` reached by the
-        /ticket/close controller (as the customer): the customer's POST confirms their resolved ticket (the
-        confirmation step, logged as the customer's, and the assignee asked to
-        send the closure email), and nothing else it carries (stage, fields)
+        /ticket/close controller (as the customer): the customer's POST confirms
+        their resolved ticket (the confirmation step, logged as the customer's,
+        and the assignee asked to send the closure email), and nothing else it
+        carries (stage, fields)
         reaches the ticket."""
         ticket = self._resolved("ticket")
         response = self._close(

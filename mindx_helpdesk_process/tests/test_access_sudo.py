@@ -27,9 +27,9 @@ class TestSudoAudit(AccessFixtures, HelpdeskProcessCommon):
         cls._setup_access_fixtures()
 
     def test_sudo_breach_close_does_not_let_agents_edit_breaches(self):
-        """Covers `breaches.sudo().write` in helpdesk.sla.breach._close_answered: the agent's ACK
-        closes the ACK breach (done by the agent), yet the agent can still neither
-        edit, reopen nor delete a breach."""
+        """Covers `breaches.sudo().write` in helpdesk.sla.breach._close_answered:
+        the agent's ACK closes the ACK breach (done by the agent), yet the agent
+        can still neither edit, reopen nor delete a breach."""
         ticket = self.tickets["ticket"]
         breach = ticket.sla_breach_ids
         with self.mock_mail_gateway():
