@@ -42,6 +42,9 @@
             "mindx_helpdesk_process/static/src/sla_countdown/*",
         ],
         "web.assets_tests": ["mindx_helpdesk_process/static/tests/tours/**/*"],
+        "web.report_assets_common": [
+            "mindx_helpdesk_process/static/src/report/incident_report.scss",
+        ],
     },
     "uninstall_hook": "uninstall_hook",
     "installable": True,

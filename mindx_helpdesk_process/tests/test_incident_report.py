@@ -1,8 +1,12 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
+import os
+import unicodedata
 from unittest import skipIf
 
 from lxml import html as lxml_html
+from PyPDF2 import PdfReader
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -240,16 +244,39 @@ class TestIncidentReportEdges(IncidentReportCase):
 @tagged("post_install", "-at_install")
 class TestIncidentReportPdf(HelpdeskProcessHttpCommon):
     @skipIf(
-        _wkhtmltopdf_missing(),
+        _wkhtmltopdf_missing() and os.environ.get("MINDX_REQUIRE_PDF") != "1",
         "wkhtmltopdf is not installed (apt-get install wkhtmltopdf)",
     )
-    def test_pdf(self):
+    def test_pdf_in_the_readers_language(self):
         """wkhtmltopdf fetches the report's assets from the server: an HttpCase,
         whose server may use the test's transaction (a TransactionCase hangs under
-        odoo-bin --test-enable, the server waiting for the test's cursor)."""
-        ticket = self._create_ticket()
+        odoo-bin --test-enable, the server waiting for the test's cursor).
+
+        scripts/test.sh installs wkhtmltopdf and sets MINDX_REQUIRE_PDF=1: the
+        PDF is then rendered, never skipped. Its text is read back: the
+        Vietnamese copy with its diacritics, the English one in English."""
+        self.assertFalse(_wkhtmltopdf_missing(), "wkhtmltopdf is required")
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"].search(
+            [("name", "=", "mindx_helpdesk_process")]
+        )._update_translations("vi_VN", overwrite=True)
+        ticket = self._create_ticket(name="Lỗi đăng nhập LMS")
+        texts = {}
+        for lang in ("vi_VN", "en_US"):
+            ticket.incident_report_lang = lang
+            texts[lang] = self._pdf_text(ticket)
+        self.assertIn("Tóm tắt điều hành", texts["vi_VN"])
+        self.assertIn("Lỗi đăng nhập LMS", texts["vi_VN"])
+        self.assertNotIn("Executive summary", texts["vi_VN"])
+        self.assertIn("Executive summary", texts["en_US"])
+
+    def _pdf_text(self, ticket):
         # Odoo's tests render HTML instead of PDF unless told otherwise
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         pdf, kind = report.with_user(self.agent)._render_qweb_pdf(REPORT, ticket.ids)
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+        reader = PdfReader(io.BytesIO(pdf))
+        # the PDF's text, its words as the reader's PDF viewer finds them
+        text = " ".join(page.extract_text() for page in reader.pages)
+        return unicodedata.normalize("NFC", " ".join(text.split()))

@@ -249,6 +249,17 @@ class TestCustomerEmails(HelpdeskProcessCommon):
         self.assertFalse(ticket.activity_ids)
         self.assertNotSentEmail()
 
+    def test_email_ticket_unassigned_whoever_runs_the_gateway(self):
+        """helpdesk_mgmt's auto-assign gives new tickets to the user creating
+        them: by email, the gateway's user (who then signed the ACK)."""
+        self.assertTrue(self.env.company.helpdesk_mgmt_ticket_auto_assign)
+        self.team.user_ids |= self.env.user  # the gateway runs as a team member
+        ticket = self._ticket_by_email("LMS slow")
+        self.assertFalse(ticket.user_id)
+        # an alias that names an assignee still gives it
+        self.team.alias_id.alias_defaults = str({"user_id": self.agent.id})
+        self.assertEqual(self._ticket_by_email("LMS down").user_id, self.agent)
+
     def test_reply_to_resolved_suggests_confirmation(self):
         ticket = self._ticket_by_email(
             "LMS slow", msg_id="<first@customer.example.com>"

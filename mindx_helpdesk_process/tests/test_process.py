@@ -53,7 +53,9 @@ class TestProcessSteps(HelpdeskProcessCommon):
             subject=f"[{ticket.number}] We have received your request: {ticket.name}",
         )
         body = self._mails[0]["body"]
-        self.assertIn("We have classified it as <b>Priority</b>", body)
+        self.assertIn(
+            "How we classified it: <b>16 users affected (Priority: 5–25)", body
+        )
         self.assertIn("16 users affected (Priority: 5–25), blocking work", body)
         self.assertIn("Use incognito mode", body)
         self.assertIn("You will receive our next update by", body)
@@ -79,7 +81,7 @@ class TestProcessSteps(HelpdeskProcessCommon):
                 f"[{ticket.number}] Update on your request",
                 [
                     "Only class WEB101-HN-2024 is affected",
-                    "Our development team has the full details",
+                    "We have passed the details to our development team on",
                     "Submit assignments by email",
                     "Our next update will reach you by",
                 ],

@@ -145,6 +145,10 @@ class HelpdeskTicket(models.Model):
             msg_dict["author_id"] = partners[0].id if partners else False
         received, note = self._received_date_from_email(msg_dict.get("date"))
         values.setdefault("received_date", received)
+        # unassigned, for the team to take: helpdesk_mgmt's "Auto assign tickets"
+        # gave it to the user the mail gateway runs as ("Administrator" signed
+        # the ACK); an alias may still name an assignee in its defaults
+        values.setdefault("user_id", False)
         body = email_text.customer_words(msg_dict.get("body"))
         hint = email_text.users_affected_hint(
             f"{msg_dict.get('subject') or ''}\n{body}"
