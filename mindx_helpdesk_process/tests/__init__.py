@@ -17,3 +17,4 @@ from . import test_record_trust
 from . import test_sla_signal
 from . import test_context_keys
 from . import test_one_definition
+from . import test_vietnamese_views
