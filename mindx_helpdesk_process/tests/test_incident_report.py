@@ -157,6 +157,22 @@ class TestIncidentReportOfTicket00003(Replay00003, IncidentReportCase):
         self.assertIn("28/11/2026", raw)
         self.assertNotIn("not recorded", raw)
 
+    def test_vietnamese_copy_has_no_english_leftovers(self):
+        """helpdesk_mgmt's own labels too (its stars, its stage names), read
+        from the addon's Vietnamese for helpdesk_mgmt (i18n_extra)."""
+        self.env["ir.module.module"].search(
+            [("name", "=", "helpdesk_mgmt")]
+        )._update_translations("vi_VN", overwrite=True)
+        self.ticket.incident_report_lang = "vi_VN"
+        _raw, tree = self._render(self.ticket)
+        info = " ".join(
+            self._texts(tree, "//table[hasclass('o_mindx_ticket_info')]//td")
+        )
+        for english in ("Low", "Medium", "High", "Very High", "Done", "Closed"):
+            self.assertNotRegex(info, rf"\b{english}\b")
+        self.assertIn("Cao (2/3)", info)  # the stars, in Vietnamese words
+        self.assertIn("Hoàn tất", info)  # the stage
+
     def test_customer_emails_never_carry_the_internal_notes(self):
         """The report holds the internal findings; what the customer got does not."""
         customer_bodies = " ".join(
