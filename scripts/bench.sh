@@ -47,18 +47,11 @@ PY
 }
 ensure_bench_packages
 
-RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
-RUN_DIR="$LOCAL/bench-runs/$RUN_ID"
-mkdir -p "$RUN_DIR" "$LOCAL/bench"
-DB_PREFIX="bench_$RUN_ID"
-
-trap 'finish_run "$RUN_DIR" "${status:-1}" "${DB_PREFIX}_mgmt" "${DB_PREFIX}_sla" "${DB_PREFIX}_mindx"' EXIT
-
 # A throw-away cluster per run (fsync off, like the tests'): nothing is kept.
-ensure_pg "$RUN_DIR/pg" throwaway
-write_config "$RUN_DIR/odoo.conf" "$RUN_DIR/data" "http_interface = 127.0.0.1" \
-    "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0" \
-    "list_db = False"
+begin_run bench "list_db = False"
+DB_PREFIX="bench_$RUN_ID"
+RUN_DBS=("${DB_PREFIX}_mgmt" "${DB_PREFIX}_sla" "${DB_PREFIX}_mindx")
+mkdir -p "$LOCAL/bench"
 
 say "benchmark run $RUN_ID (databases ${DB_PREFIX}_*; logs in ${RUN_DIR#"$REPO_DIR"/})"
 status=0
