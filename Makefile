@@ -7,6 +7,7 @@ run:
 test:
 	./scripts/test.sh
 
-# BENCH_ARGS go to scripts/bench.py, e.g. make bench BENCH_ARGS=--quick
+# BENCH_ARGS go to the package scripts/bench (python -m bench), e.g.
+# make bench BENCH_ARGS=--quick
 bench:
 	./scripts/bench.sh $(BENCH_ARGS)

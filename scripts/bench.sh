@@ -6,9 +6,11 @@
 # 1. bootstrap (.venv, PostgreSQL: PG* variables or a private throw-away cluster in
 #    .local/bench-runs/<run>/pg), plus requirements-bench.txt (helpdesk_mgmt_sla,
 #    installed with --no-deps: helpdesk_mgmt keeps the version of requirements.txt);
-# 2. scripts/bench.py installs its own databases with odoo-bin, fills them through the
-#    ORM, measures, prints one table and writes it as JSON under .local/bench/.
-# Arguments go to bench.py (e.g. --quick for small sizes; --help).
+# 2. the package scripts/bench (python -m bench) installs its own databases with
+#    odoo-bin, fills them through the ORM, measures, prints one table and writes it
+#    as JSON under .local/bench/. Its parts: harness.py (Odoo, the databases, the
+#    measuring), figures/ (one module per figure), report.py (table, verdicts, JSON).
+# Arguments go to python -m bench (e.g. --quick for small sizes; --help).
 source "$(dirname "$0")/lib.sh"
 
 require_odoo_src
@@ -45,23 +47,17 @@ PY
 }
 ensure_bench_packages
 
-RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
-RUN_DIR="$LOCAL/bench-runs/$RUN_ID"
-mkdir -p "$RUN_DIR" "$LOCAL/bench"
-DB_PREFIX="bench_$RUN_ID"
-
-trap 'finish_run "$RUN_DIR" "${status:-1}" "${DB_PREFIX}_mgmt" "${DB_PREFIX}_sla" "${DB_PREFIX}_mindx"' EXIT
-
 # A throw-away cluster per run (fsync off, like the tests'): nothing is kept.
-ensure_pg "$RUN_DIR/pg" throwaway
-write_config "$RUN_DIR/odoo.conf" "$RUN_DIR/data" "http_interface = 127.0.0.1" \
-    "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0" \
-    "list_db = False"
+begin_run bench "list_db = False"
+DB_PREFIX="bench_$RUN_ID"
+RUN_DBS=("${DB_PREFIX}_mgmt" "${DB_PREFIX}_sla" "${DB_PREFIX}_mindx")
+mkdir -p "$LOCAL/bench"
 
 say "benchmark run $RUN_ID (databases ${DB_PREFIX}_*; logs in ${RUN_DIR#"$REPO_DIR"/})"
 status=0
-cd "$REPO_DIR"
-"$VENV/bin/python" "$REPO_DIR/scripts/bench.py" --config "$RUN_DIR/odoo.conf" \
+# the package scripts/bench, run from scripts/ (its folder on sys.path, as a script's)
+cd "$REPO_DIR/scripts"
+"$VENV/bin/python" -m bench --config "$RUN_DIR/odoo.conf" \
     --odoo-bin "$ODOO_SRC/odoo-bin" --db-prefix "$DB_PREFIX" --log-dir "$RUN_DIR" \
     --out-dir "$LOCAL/bench" "$@" || status=$?
 exit "$status"

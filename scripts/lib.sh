@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared bootstrap for scripts/run.sh, scripts/test.sh, scripts/lint.sh and .ci/run.
+# Shared bootstrap of the scripts: run.sh, test.sh, bench.sh, lint.sh, screenshots.sh
+# (.ci/run calls lint.sh and test.sh).
 #
 # Everything it makes lives in ignored folders of the repository: .venv (Python),
 # .local/ (generated Odoo configs, the private PostgreSQL clusters, filestores, logs).
@@ -308,6 +309,42 @@ PY
 }
 
 # --- throw-away runs (tests, benchmark) ----------------------------------------------
+# throwaway_stack [--private] DIR [extra odoo.conf lines...]: what a throw-away run
+# works on. PostgreSQL: the server named by PG* variables when it answers, else a
+# private cluster in DIR/pg with fsync off (ensure_pg); --private: always the private
+# cluster (a run under libfaketime needs one whose clock is moved with it). Odoo:
+# DIR/odoo.conf, its filestore in DIR/data, HTTP on 127.0.0.1 and free ports (never
+# 8069, which a running scripts/run.sh or another run may hold; HttpCase needs one),
+# no cron thread.
+throwaway_stack() {
+    local start=ensure_pg
+    if [[ "$1" == --private ]]; then
+        start=pg_private_start
+        shift
+    fi
+    local dir="$1"; shift
+    "$start" "$dir/pg" throwaway
+    write_config "$dir/odoo.conf" "$dir/data" "http_interface = 127.0.0.1" \
+        "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0" \
+        "$@"
+}
+
+# begin_run KIND [extra odoo.conf lines...]: a throw-away run of scripts/test.sh
+# (KIND test) or scripts/bench.sh (bench). Sets RUN_ID (the time and this shell's
+# pid: two runs at once never share a folder, a port or a database) and RUN_DIR,
+# .local/KIND-runs/RUN_ID; starts the run's stack there (throwaway_stack RUN_DIR).
+# On exit, finish_run with the caller's $status (a failure while unset) and the
+# databases the caller names in the array RUN_DBS.
+begin_run() {
+    local kind="$1"; shift
+    RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
+    RUN_DIR="$LOCAL/$kind-runs/$RUN_ID"
+    RUN_DBS=()
+    mkdir -p "$RUN_DIR"
+    trap 'finish_run "$RUN_DIR" "${status:-1}" "${RUN_DBS[@]}"' EXIT
+    throwaway_stack "$RUN_DIR" "$@"
+}
+
 # finish_run RUN_DIR STATUS DB...: stop the run's private cluster (or, on a server
 # given by PG* variables, drop the run's databases); keep the folder and its logs
 # only when the run failed.

@@ -24,13 +24,12 @@ MINDX_CLOCKS="${MINDX_CLOCKS-2027-01-03 23:30 UTC;2031-03-12 09:05 +0700}"
 export MINDX_REQUIRE_BROWSER="${MINDX_REQUIRE_BROWSER:-1}"
 ensure_chromium
 
-RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
-RUN_DIR="$LOCAL/test-runs/$RUN_ID"
-mkdir -p "$RUN_DIR"
+# A throw-away cluster per run (lib.sh: begin_run), whose HTTP port (never 8069)
+# serves HttpCase, in the pytest pass and the OCA pass alike.
+begin_run test
 DB="mindx_test_$RUN_ID"
 DB_OCA="mindx_oca_$RUN_ID"
-
-trap 'finish_run "$RUN_DIR" "${status:-1}" "$DB" "$DB_OCA"' EXIT
+RUN_DBS=("$DB" "$DB_OCA")
 
 # install_addon DIR DB: the addon with demo data into a fresh DB, with DIR's
 # odoo.conf; the log's tail on failure.
@@ -48,9 +47,7 @@ run_at_moment() (
     FAKETIME="$(faketime_offset "$moment")"
     PG_STARTED_DIR=""
     trap 'pg_private_stop' EXIT
-    pg_private_start "$dir/pg" throwaway
-    write_config "$dir/odoo.conf" "$dir/data" "http_interface = 127.0.0.1" \
-        "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0"
+    throwaway_stack --private "$dir"
     say "moved clock $n: $(date '+%a %Y-%m-%d %H:%M %Z') ($moment); installing $ADDON into $db"
     install_addon "$dir" "$db" || { echo "installing failed" >"$dir/summary"; return 1; }
     local rc=0
@@ -62,13 +59,6 @@ run_at_moment() (
         | tr -d '=' | sed 's/^ *//' >"$dir/summary" || true
     return "$rc"
 )
-
-# A throw-away cluster per run: two runs at once never share a port or a database.
-ensure_pg "$RUN_DIR/pg" throwaway
-# HttpCase needs an HTTP server in the OCA pass: a free port, never 8069 (which a
-# running scripts/run.sh, or another test run, may hold).
-write_config "$RUN_DIR/odoo.conf" "$RUN_DIR/data" "http_interface = 127.0.0.1" \
-    "http_port = $(free_port)" "gevent_port = $(free_port)" "max_cron_threads = 0"
 
 say "installing $ADDON (with demo data) into database $DB"
 install_addon "$RUN_DIR" "$DB" || die "installing $ADDON failed (log: $RUN_DIR/install.log)"
