@@ -17,9 +17,6 @@ CONTEXT_KEYS = {
         "honoured for a real helpdesk manager only (never sudo nor the superuser), "
         "and logged."
     ),
-    "mindx_offer_force": (
-        "The 'Force stage' header button: the move dialog opens with Force ticked."
-    ),
     "mindx_customer_reopen": (
         "The mail gateway reopens a closed ticket on its customer's reply "
         "(superuser code only): the manager-only reopening is allowed for it."

@@ -92,6 +92,57 @@ STEP_INPUTS = {
     },
 }
 
+# The steps that make sense in each stage role: the header offers no other, the
+# server records no other (helpdesk.ticket._process_check_step_fits), and the
+# words that say what to do instead. A step not done yet in an earlier role
+# stays possible later (a ticket forced forward without its ACK still sends it).
+WORKING_STEPS = (
+    "assess",
+    "ack",
+    "investigate",
+    "escalate",
+    "update",
+    "dev_response",
+    "resolve",
+)
+STEPS_BY_ROLE = {
+    # the resolution email needs the ACK first (its move to In Progress)
+    "new": WORKING_STEPS[:-1],
+    "in_progress": WORKING_STEPS,
+    "waiting": WORKING_STEPS,
+    # the logged fix moves a ticket to Resolved: its resolution email follows
+    "resolved": ("resolve", "confirm", "close", "summary"),
+    "closed": ("summary",),
+    "cancelled": (),
+}
+INSTEAD_BY_ROLE = {
+    "new": _lt(
+        "Send the ACK first: the resolution email, the confirmation, the closure "
+        "email and the final summary come after it."
+    ),
+    "in_progress": _lt(
+        "Send the resolution email first: the confirmation, the closure email and "
+        "the final summary come after it."
+    ),
+    "waiting": _lt(
+        "Send the resolution email first: the confirmation, the closure email and "
+        "the final summary come after it."
+    ),
+    "resolved": _lt(
+        "The fix was announced: log the customer's confirmation and send the "
+        "closure email; to work on the issue again, reopen the ticket with 'Move "
+        "with a reason'."
+    ),
+    "closed": _lt(
+        "The ticket is closed: only the final summary may still be logged; a "
+        "helpdesk manager can reopen it."
+    ),
+    "cancelled": _lt(
+        "The ticket is cancelled: a helpdesk manager can force it back to a "
+        "working stage first."
+    ),
+}
+
 # What each step input is called, on the ticket's form and in the step dialogs
 # alike (both declare their field with this label).
 INPUT_LABELS = {

@@ -413,7 +413,7 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
         ).write({"stage_id": self.stage_by_role[role].id})
 
     def test_move_wizard_force_by_managers_only(self):
-        """The "Force stage" dialog: it knows a manager (is_manager) from an agent;
+        """The move dialog's Force: it knows a manager (is_manager) from an agent;
         an agent ticking Force gets the managers-only refusal, nothing moves."""
         for role in ("own_agent", "team_agent", "agent", "manager"):
             ticket = self.tickets[HOME_TICKET[role]]

@@ -99,7 +99,12 @@ class TestProcessSteps(HelpdeskProcessCommon):
                 ["We monitor the LMS for 24 hours", "Inefficient query"],
             ),
         }
+        # each email where it fits: the update and the resolution in In
+        # Progress, the closure once the ticket is resolved
+        self._force_stage(ticket, "in_progress")
         for step, (subject, texts) in expected.items():
+            if step == "close":
+                self._force_stage(ticket, "resolved")
             with self.subTest(step=step), self.mock_mail_gateway():
                 self._send_step_email(ticket, step)
                 self.assertSentEmail(self.agent.partner_id, [self.customer])
@@ -372,4 +377,74 @@ class TestReplayTicket00003(Replay00003, HelpdeskProcessCommon):
                 ("update", self._at("22:59"), "met"),
                 ("resolve", self._at("22:35") + timedelta(hours=4), "met"),
             ],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestStepsFitTheStage(HelpdeskProcessCommon):
+    """A step that makes no sense where the ticket stands is neither offered in
+    the header nor accepted by the server, whichever way it comes."""
+
+    def test_forced_to_resolved_offers_what_resolved_needs(self):
+        ticket = self._create_ticket(users_affected=16)
+        self.assertEqual(ticket.process_next_step, "assess")
+        self._force_stage(ticket, "resolved")
+        # not "Classify & assess": the resolution email, then the confirmation
+        self.assertEqual(ticket.process_next_step, "resolve")
+        self.assertFalse(ticket.process_can_update)
+        self.assertFalse(ticket.process_can_escalate)
+        self.assertEqual(ticket.sla_status, "met")  # the badge follows the move
+        self._send_step_email(ticket, "resolve")
+        self.assertEqual(ticket.process_next_step, "confirm")
+
+    def test_update_refused_once_the_fix_is_announced(self):
+        ticket = self._create_ticket(users_affected=16)
+        self._force_stage(ticket, "in_progress")
+        self._send_step_email(ticket, "ack")
+        self.assertTrue(ticket.process_can_update)
+        self._force_stage(ticket, "resolved")
+        self.assertFalse(ticket.process_can_update)
+        # the header button's method, the composer an RPC client creates, and the
+        # recording itself all refuse it in words
+        with self.assertRaisesRegex(UserError, "Send update.*The fix was announced"):
+            ticket.with_user(self.agent).action_process_update()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.agent)
+            .with_context(
+                default_model="helpdesk.ticket",
+                default_res_ids=ticket.ids,
+                default_composition_mode="comment",
+                default_process_step="update",
+            )
+            .create({"body": "An update after all"})
+        )
+        with self.assertRaisesRegex(UserError, "is not a step of ticket"):
+            composer.action_send_mail()
+        with self.assertRaisesRegex(UserError, "is not a step of ticket"):
+            ticket.with_user(self.agent)._process_record_step("update")
+        self.assertFalse(ticket.process_step_ids.filtered(lambda s: s.step == "update"))
+
+    def test_closure_refused_before_the_resolution(self):
+        ticket = self._create_ticket()
+        self._force_stage(ticket, "in_progress")
+        with self.assertRaisesRegex(UserError, "Send the resolution email first"):
+            ticket.with_user(self.agent).action_process_close()
+        with self.assertRaisesRegex(UserError, "Send the resolution email first"):
+            self.env["helpdesk.ticket.step.wizard"].with_user(self.agent).create(
+                {"ticket_id": ticket.id, "step": "summary", "lessons_learned": "x"}
+            )
+
+    def test_every_step_fits_some_working_stage(self):
+        """The table leaves no step unreachable, and a cancelled ticket none."""
+        reachable = {
+            step
+            for role, steps in process_rules.STEPS_BY_ROLE.items()
+            if role != "cancelled"
+            for step in steps
+        }
+        self.assertEqual(reachable, set(process_rules.STEPS))
+        self.assertFalse(process_rules.STEPS_BY_ROLE["cancelled"])
+        self.assertEqual(
+            set(process_rules.STEPS_BY_ROLE), set(process_rules.INSTEAD_BY_ROLE)
         )

@@ -149,21 +149,18 @@ class TestProcessGates(HelpdeskProcessCommon):
             self._create_ticket(stage_id=self.stage_by_role["closed"].id)
 
     def test_forced_move_in_the_dialog_is_logged(self):
-        """The manager's "Force stage" dialog (offered force ticked) moves past
-        every gate and leaves an internal note with the reason; an agent's is
-        refused (test_access_orm.py, role by role)."""
+        """The manager's move dialog (the one "Move with a reason" button), Force
+        ticked, moves past every gate and leaves an internal note with the reason;
+        an agent's is refused (test_access_orm.py, role by role)."""
         ticket = self._ticket_in("new")
-        action = (
-            ticket.with_user(self.manager)
-            .with_context(mindx_offer_force=True)
-            .action_process_move()
-        )
+        action = ticket.with_user(self.manager).action_process_move()
         with Form(
             self.env["helpdesk.ticket.move.wizard"]
             .with_user(self.manager)
             .with_context(**action["context"])
         ) as form:
-            self.assertTrue(form.force)
+            self.assertFalse(form.force)
+            form.force = True
             form.stage_id = self.stage_by_role["closed"]
             form.reason = "Solved by phone with the coordinator"
         form.record.action_confirm()

@@ -8,6 +8,7 @@ moves by anyone) and check after each one what must always hold:
 
 * a ticket reaches Closed only with every step of the process recorded, or after
   a manager forced a move with a reason;
+* a step is done exactly where it fits the stage (process_rules.STEPS_BY_ROLE);
 * a refused action changes nothing, and a forced move is accepted exactly from a
   helpdesk manager with a reason;
 * step times never go backwards (a step keeps its first time, the last customer
@@ -156,11 +157,13 @@ class TestProcessProperties(HelpdeskProcessCommon):
                     self.assertEqual(done, who == "manager" and bool(reason), action)
                     forced = forced or done
                     event("forced move accepted" if done else "forced move refused")
+                if kind == "step":
+                    # a step is done exactly where it fits the stage (agents and
+                    # managers alike), and logged once
+                    fitting = process_rules.STEPS_BY_ROLE[before[0].process_role]
+                    self.assertEqual(done, action[1] in fitting, action)
                 if kind == "step" and done:
                     self.assertEqual(logged, before[2] + 1, "one log a step")
-                elif kind == "step":
-                    # only a cancelled ticket refuses steps
-                    self.assertEqual(before[0].process_role, "cancelled", action)
                 # step times: first time kept, updates forward, log on the clock
                 for fname, previous in before[1].items():
                     if previous and fname != process_rules.CUSTOMER_UPDATE_FIELD:

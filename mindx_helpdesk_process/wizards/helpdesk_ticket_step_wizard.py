@@ -68,11 +68,13 @@ class HelpdeskTicketStepWizard(models.TransientModel):
         create dialogs without the header buttons' checks."""
         for vals in vals_list:
             check_whole_numbers(self, vals, ["users_affected"])
-        tickets = self.env["helpdesk.ticket"].browse(
-            {vals["ticket_id"] for vals in vals_list if vals.get("ticket_id")}
-        )
-        tickets._process_check_step_allowed()
-        tickets._process_check_open()
+        Ticket = self.env["helpdesk.ticket"]
+        for vals in vals_list:
+            ticket = Ticket.browse(vals.get("ticket_id") or [])
+            ticket._process_check_step_allowed()
+            step = vals.get("step") or self.env.context.get("default_step")
+            if step:
+                ticket._process_check_step_fits(step)
         return super().create(vals_list)
 
     def write(self, vals):

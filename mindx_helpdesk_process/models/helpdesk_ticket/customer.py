@@ -94,6 +94,16 @@ class HelpdeskTicket(models.Model):
                     text,
                 )
                 continue
+            if "confirm" not in process_rules.STEPS_BY_ROLE[ticket.process_role]:
+                recorder._process_ask_agent(
+                    self.env._(
+                        "The customer says it works, but the ticket is no longer "
+                        "resolved (%(stage)s): check with them before closing it.",
+                        stage=ticket.stage_id.display_name,
+                    ),
+                    text,
+                )
+                continue
             recorder.customer_confirmation = text
             note = recorder._process_log_note(
                 text, title=self.env._("Customer confirmation")

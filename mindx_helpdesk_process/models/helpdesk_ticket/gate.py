@@ -142,7 +142,6 @@ class HelpdeskTicket(models.Model):
             "target": "new",
             "context": {
                 "default_ticket_id": self.id,
-                "default_force": self.env.context.get("mindx_offer_force", False),
             },
         }
 

@@ -63,6 +63,13 @@ class HelpdeskTicket(models.Model):
         string="Next step",
         compute="_compute_process_next_step",
     )
+    # the steps offered outside their turn (header buttons), where they fit
+    process_can_update = fields.Boolean(
+        string="Update possible", compute="_compute_process_next_step"
+    )
+    process_can_escalate = fields.Boolean(
+        string="Escalation possible", compute="_compute_process_next_step"
+    )
     process_checklist_html = fields.Html(
         string="Process checklist",
         compute="_compute_process_checklist_html",
@@ -212,7 +219,14 @@ class HelpdeskTicket(models.Model):
     )
     def _compute_process_next_step(self):
         for ticket in self:
+            fitting = process_rules.STEPS_BY_ROLE[ticket.process_role or "new"]
             ticket.process_next_step = ticket._process_next_step_code()
+            ticket.process_can_update = "update" in fitting and bool(ticket.ack_date)
+            ticket.process_can_escalate = (
+                "escalate" in fitting
+                and bool(ticket.investigation_date)
+                and not ticket.escalation_date
+            )
 
     @api.depends(
         "received_date",
@@ -318,7 +332,7 @@ class HelpdeskTicket(models.Model):
         # who may not change the ticket gets a plain refusal, before the template
         # renders the agents' notes it quotes
         self.check_access("write")
-        self._process_check_open()
+        self._process_check_step_fits(step)
         if not self.partner_id.email:
             raise UserError(
                 self.env._(
@@ -349,7 +363,7 @@ class HelpdeskTicket(models.Model):
     def _process_open_step_wizard(self, step):
         self.ensure_one()
         self.check_access("write")
-        self._process_check_open()
+        self._process_check_step_fits(step)
         return {
             "type": "ir.actions.act_window",
             "name": self._process_step_label(step),
@@ -359,14 +373,22 @@ class HelpdeskTicket(models.Model):
             "context": {"default_ticket_id": self.id, "default_step": step},
         }
 
-    def _process_check_open(self):
-        """No step on a cancelled ticket (spam, duplicate): no email, no log."""
-        for ticket in self.filtered(lambda t: t.process_role == "cancelled"):
+    def _process_check_step_fits(self, step):
+        """Only a step that makes sense where the ticket stands
+        (process_rules.STEPS_BY_ROLE): none on a cancelled ticket, no update
+        once the fix is announced, no closure before the resolution."""
+        for ticket in self:
+            role = ticket.process_role or "new"
+            if step in process_rules.STEPS_BY_ROLE[role]:
+                continue
             raise UserError(
                 self.env._(
-                    "Ticket %(ticket)s is cancelled: its process steps are closed. A "
-                    "helpdesk manager can force it back to a working stage first.",
+                    "'%(step)s' is not a step of ticket %(ticket)s in %(stage)s. "
+                    "%(instead)s",
+                    step=self._process_step_label(step),
                     ticket=ticket.display_name,
+                    stage=ticket.stage_id.display_name,
+                    instead=self._process_text(process_rules.INSTEAD_BY_ROLE[role]),
                 )
             )
 
@@ -383,7 +405,7 @@ class HelpdeskTicket(models.Model):
         self._process_check_step_allowed()
         # the header buttons check it too; a dialog opened before the ticket was
         # cancelled, or an RPC client, comes here directly
-        self._process_check_open()
+        self._process_check_step_fits(step)
         now = fields.Datetime.now()
         date_field = process_rules.STEPS[step].date_field
         kind = process_rules.STEPS[step].kind
@@ -462,15 +484,18 @@ class HelpdeskTicket(models.Model):
         )
 
     def _process_next_step_code(self):
-        """The step the agent is expected to do next (highlighted in the header)."""
+        """The step the agent is expected to do next (highlighted in the header):
+        the first one not done, in the process's order, of those that make sense
+        where the ticket stands (after a forced move too)."""
         self.ensure_one()
-        if self.process_role == "cancelled":
-            return False
+        fitting = process_rules.STEPS_BY_ROLE[self.process_role or "new"]
         order = ["assess", "ack", "investigate"]
         if self.class_of_service != "standard" or self.escalation_date:
             order += ["escalate", "update"]
         order += ["dev_response", "resolve", "confirm", "close", "summary"]
         for step in order:
+            if step not in fitting:
+                continue
             if step == "update":
                 if not process_rules.CONDITIONS["update_after_escalation"].test(self):
                     return step

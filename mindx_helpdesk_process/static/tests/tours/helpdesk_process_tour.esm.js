@@ -373,13 +373,14 @@ registry.category("web_tour.tours").add("mindx_helpdesk_process_manager_tour", {
         },
         stageIs("New"),
         {
-            content: "Force stage",
-            trigger: '.o_form_view .o_statusbar_buttons button:contains("Force stage")',
+            content: "Move with a reason (one dialog for moves and forced moves)",
+            trigger: '.o_form_view .o_statusbar_buttons button:contains("Move with a reason")',
             run: "click",
         },
         {
-            content: "The move dialog opens, with Force ticked",
-            trigger: ".modal .o_field_widget[name=force] input:checked",
+            content: "The manager ticks Force",
+            trigger: ".modal .o_field_widget[name=force] input:not(:checked)",
+            run: "click",
         },
         {
             content: "Move to: type Awaiting",
