@@ -40,6 +40,7 @@
     "assets": {
         "web.assets_backend": [
             "mindx_helpdesk_process/static/src/sla_countdown/*",
+            "mindx_helpdesk_process/static/src/move_refused/*",
         ],
         "web.assets_tests": ["mindx_helpdesk_process/static/tests/tours/**/*"],
         "web.report_assets_common": [

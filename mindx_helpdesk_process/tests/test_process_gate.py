@@ -10,6 +10,7 @@ Which role may force a move or reopen a closed ticket, ticket by ticket, is in
 the access tests (test_access_orm.py).
 """
 
+import json
 from datetime import datetime, timedelta
 
 from odoo.exceptions import UserError
@@ -18,7 +19,7 @@ from odoo.tests import Form, tagged
 from odoo.addons.mail.tests.common import freeze_all_time
 
 from ..models import process_rules
-from .common import SATISFY, HelpdeskProcessCommon
+from .common import SATISFY, HelpdeskProcessCommon, HelpdeskProcessHttpCommon
 
 
 @tagged("post_install", "-at_install")
@@ -308,3 +309,60 @@ class TestProcessMoveCost(HelpdeskProcessCommon):
         ticket = self._assert_move_queries(17, users_affected=1)
         self.assertEqual(ticket.class_of_service, "standard")
         self.assertTrue(ticket.cos_policy_id._line_for("standard").working_hours)
+
+
+@tagged("post_install", "-at_install")
+class TestRefusedMoveOffersTheWayForward(HelpdeskProcessHttpCommon):
+    """What the web client gets when a move is refused (the kanban's drag, the
+    status bar): the words, and the action of the step that opens the move."""
+
+    def _write_stage(self, ticket, role, login):
+        self.authenticate(login, login)
+        response = self.url_open(
+            "/web/dataset/call_kw/helpdesk.ticket/write",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": "helpdesk.ticket",
+                        "method": "write",
+                        "args": [ticket.ids, {"stage_id": self.stage_by_role[role].id}],
+                        "kwargs": {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()["error"]["data"]
+
+    def test_missing_steps_offer_the_next_one(self):
+        ticket = self._create_ticket()
+        error = self._write_stage(ticket, "in_progress", self.agent.login)
+        self.assertEqual(
+            error["name"],
+            "odoo.addons.mindx_helpdesk_process.exceptions.ProcessMoveRefused",
+        )
+        self.assertIn("the classification and initial assessment", error["message"])
+        self.assertEqual(error["context"]["remedy_label"], "Classify & assess")
+        action = error["context"]["remedy_action"]
+        self.assertEqual(action["res_model"], "helpdesk.ticket.step.wizard")
+        self.assertEqual(action["context"]["default_step"], "assess")
+        self.assertEqual(ticket.stage_id, self.stage_by_role["new"])
+
+    def test_a_reopen_offers_the_move_dialog(self):
+        ticket = self._create_ticket()
+        self._force_stage(ticket, "resolved")
+        error = self._write_stage(ticket, "in_progress", self.agent.login)
+        self.assertIn("needs a reason", error["message"])
+        self.assertEqual(error["context"]["remedy_label"], "Move with a reason")
+        self.assertEqual(
+            error["context"]["remedy_action"]["res_model"],
+            "helpdesk.ticket.move.wizard",
+        )
+
+    def test_batch_refusal_stays_a_plain_warning(self):
+        tickets = self._create_ticket() | self._create_ticket()
+        error = self._write_stage(tickets, "in_progress", self.agent.login)
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertEqual(error["message"].count("Cannot move"), 2)

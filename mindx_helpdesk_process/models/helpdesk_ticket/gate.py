@@ -7,9 +7,10 @@ is written by the process only (_check_process_record). See docs/PROCESS.md."""
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import ormcache
 
+from ...exceptions import ProcessMoveRefused
 from ...tools.numbers import check_whole_numbers
 from .. import process_rules
 from ..helpdesk_cos_policy import CLASSES_OF_SERVICE
@@ -317,8 +318,35 @@ class HelpdeskTicket(models.Model):
             for error in [ticket._process_move_error(stage, from_role, team)]
             if error
         ]
+        if len(errors) == 1 and len(self) == 1:
+            raise ProcessMoveRefused(errors[0], *self._process_move_remedy(stage))
         if errors:
             raise UserError("\n".join(errors))
+
+    def _process_move_remedy(self, stage):
+        """(label, action) of what opens a refused move: the next step that fits
+        where the ticket stands when steps are missing, the move dialog when a
+        reason (or a manager's force) would do; (None, None) otherwise."""
+        self.ensure_one()
+        from_role = self.stage_id.process_role or "new"
+        rule, missing = process_rules.missing_for_move(
+            self, from_role, stage.process_role
+        )
+        try:
+            if rule is not None and missing and self.process_next_step:
+                step = self.process_next_step
+                action = getattr(self, f"action_process_{step}")()
+                label = self._process_step_label(step)
+            elif (rule is not None and rule.reason) or self._is_process_manager():
+                action = self.action_process_move()
+                label = self.env._("Move with a reason")
+            else:
+                return None, None
+        except (AccessError, UserError):
+            return None, None  # the user may not do that either: the text says who
+        # as the web client's button calls get them (web's clean_action)
+        action.setdefault("views", [(False, "form")])
+        return label, action
 
     def _process_log_move(self, old_stage, stage, reason, forced=False):
         """A move made with a reason, in the chatter: who moved the ticket from

@@ -6,8 +6,9 @@
  * Browser tours of the support process, run by tests/test_tour.py.
  *
  * - mindx_helpdesk_process_agent_tour: an agent creates a ticket, sees its class,
- *   is refused a move to Awaiting on the kanban, then does the 10 steps from the
- *   header buttons (dialogs and mail composers) until the ticket is Done.
+ *   is refused a move to Awaiting on the kanban and takes the refusal's button to
+ *   the first step, then does the other steps from the header buttons (dialogs and
+ *   mail composers) until the ticket is Done.
  * - mindx_helpdesk_process_manager_tour: a manager forces a New ticket to Awaiting
  *   with a reason, then opens Reporting > Process compliance.
  *
@@ -89,8 +90,15 @@ function dialogText(field, text) {
  * the dialog), fill it, confirm it, wait for it to close.
  */
 function internalStep(button, title, values, checks = {}) {
+    return [headerButton(button), ...stepDialog(title, values, checks)];
+}
+
+/**
+ * An internal step's dialog, once opened (by its header button, or by the
+ * refused move's dialog): check it, fill it, confirm it.
+ */
+function stepDialog(title, values, checks = {}) {
     return [
-        headerButton(button),
         {
             content: `The "${title}" dialog opens on the step wizard`,
             trigger: `.modal .modal-title:contains("${title}")`,
@@ -272,13 +280,27 @@ registry.category("web_tour.tours").add("mindx_helpdesk_process_agent_tour", {
                 '.modal .o_error_dialog:contains("the customer has not been sent the acknowledgement (ACK)")',
         },
         {
-            content: "Close the error",
-            trigger: ".modal .o_error_dialog .modal-footer .btn-primary",
+            content: "The refusal offers the way forward: the next step",
+            trigger:
+                '.modal .o_mindx_move_refused .modal-footer .o_mindx_move_remedy:contains("Classify & assess")',
             run: "click",
         },
-        { content: "Error dialog closed", trigger: NO_DIALOG },
+        // -- the 10 steps, the first from the refused move's dialog ---------------
+        ...stepDialog(
+            "Classify & assess",
+            {
+                assessment_note: "16 coordinators blocked: quiz page times out. Check the DB pool.",
+            },
+            {
+                "users affected prefilled from the ticket":
+                    ".o_field_widget[name=users_affected] input:value(16)",
+                "blocking work prefilled": ".o_field_widget[name=is_blocking] input:checked",
+                "the class's rationale shown":
+                    '.o_field_widget[name=cos_rationale]:contains("16 users affected")',
+            }
+        ),
         {
-            content: "The ticket stayed in New",
+            content: "The ticket stayed in New (the ACK is still missing)",
             trigger: `.o_kanban_group:has(.o_column_title:contains("New")) .o_kanban_record:contains("${AGENT_TICKET}")`,
         },
         {
@@ -292,22 +314,6 @@ registry.category("web_tour.tours").add("mindx_helpdesk_process_agent_tour", {
             trigger: '.o_form_view .o_notebook .nav-link:contains("Process")',
             run: "click",
         },
-        checklistDone(0),
-        // -- the 10 steps ---------------------------------------------------------
-        ...internalStep(
-            "Classify & assess",
-            "Classify & assess",
-            {
-                assessment_note: "16 coordinators blocked: quiz page times out. Check the DB pool.",
-            },
-            {
-                "users affected prefilled from the ticket":
-                    ".o_field_widget[name=users_affected] input:value(16)",
-                "blocking work prefilled": ".o_field_widget[name=is_blocking] input:checked",
-                "the class's rationale shown":
-                    '.o_field_widget[name=cos_rationale]:contains("16 users affected")',
-            }
-        ),
         checklistDone(2),
         ...timelineHas(1, "Classify & assess"),
         ...customerStep(
