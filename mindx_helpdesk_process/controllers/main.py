@@ -3,7 +3,7 @@
 import werkzeug
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
@@ -40,4 +40,28 @@ class HelpdeskProcessTicketController(HelpdeskTicketController):
         except AccessError as error:
             # a colleague who may read the ticket does not confirm for its customer
             raise werkzeug.exceptions.Forbidden(error.args[0]) from error
-        return request.redirect(f"/my/ticket/{ticket.id}")
+        return request.redirect(f"/my/ticket/{ticket.id}?mindx_done=confirmed")
+
+    @http.route(
+        "/my/ticket/<int:ticket_id>/withdraw",
+        type="http",
+        auth="user",
+        methods=["POST"],
+    )
+    def support_ticket_withdraw(self, ticket_id, reason="", **kw):
+        """The customer withdraws their open request, saying why (the agent reads
+        it as theirs). Read as the logged-in user: another's ticket is a 404."""
+        ticket = request.env["helpdesk.ticket"].browse(ticket_id).exists()
+        try:
+            ticket.check_access("read")
+        except AccessError as error:
+            raise werkzeug.exceptions.NotFound() from error
+        if not ticket:
+            raise werkzeug.exceptions.NotFound()
+        try:
+            ticket._process_customer_withdrawal(reason)
+        except AccessError as error:
+            raise werkzeug.exceptions.Forbidden(error.args[0]) from error
+        except UserError as error:
+            raise werkzeug.exceptions.BadRequest(error.args[0]) from error
+        return request.redirect(f"/my/ticket/{ticket.id}?mindx_done=withdrawn")

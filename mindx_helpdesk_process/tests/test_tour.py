@@ -181,6 +181,36 @@ class TestProcessTours(HelpdeskProcessHttpCommon):
         self.assertEqual(notes.author_id, self.manager.partner_id)
         self.assertTrue(notes.subtype_id.internal, "an internal note")
 
+    def test_portal_withdraw_tour(self):
+        """The customer withdraws an open request from its page, with a reason."""
+        ticket = self._create_ticket(name="Tour: withdrawn", user_id=self.agent.id)
+        self.start_tour(
+            f"/my/ticket/{ticket.id}",
+            "mindx_portal_withdraw_tour",
+            login="ha_coordinator",
+        )
+        self.assertEqual(ticket.process_role, "cancelled")
+        self.assertTrue(
+            ticket.message_ids.filtered(
+                lambda m: "The LMS works again after the restart (tour)." in m.body
+            )
+        )
+        self.assertIn("withdrew", ticket.activity_ids.summary)
+
+    def test_portal_confirm_tour(self):
+        """The customer confirms an announced fix from its page."""
+        ticket = self._create_ticket(name="Tour: confirmed", user_id=self.agent.id)
+        self._force_stage(ticket, "resolved")
+        # sudo: the test's resolution email went out an hour ago (process record)
+        ticket.sudo().resolution_date = fields.Datetime.now() - timedelta(hours=1)
+        self.start_tour(
+            f"/my/ticket/{ticket.id}",
+            "mindx_portal_confirm_tour",
+            login="ha_coordinator",
+        )
+        self.assertTrue(ticket.confirmation_date)
+        self.assertEqual(ticket.process_step_ids.step, "confirm")
+
     def test_sla_countdown_tour(self):
         """The cards count down to the next deadline, the overdue one first."""
         now = fields.Datetime.now()

@@ -118,6 +118,42 @@ class HelpdeskTicket(models.Model):
                     text,
                 )
 
+    def _process_customer_withdrawal(self, reason):
+        """The customer withdraws an open request (portal): the ticket is
+        cancelled with their reason, logged as theirs, and the people handling
+        it are told. Only the customer may; superuser does what they may not
+        (move the ticket, log, ask the agent)."""
+        self._check_speaks_for_customer()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._("Please say why you withdraw the request: write a reason.")
+            )
+        for ticket in self:
+            if ticket.process_role not in ("new", "in_progress", "waiting"):
+                raise UserError(
+                    self.env._(
+                        "Request %(ticket)s can no longer be withdrawn (%(stage)s). "
+                        "Reply to our last email instead.",
+                        ticket=ticket.number or ticket.id,
+                        stage=ticket.stage_id.display_name,
+                    )
+                )
+            title = self.env._(
+                "Withdrawn by the customer (%(name)s)", name=self.env.user.name
+            )
+            # sudo: the customer may not write tickets; the move goes through the
+            # gate with their reason (cancelling needs one)
+            recorder = ticket.sudo().with_context(mindx_move_reason=reason)
+            recorder.write(
+                {"stage_id": recorder._process_stage_for_role("cancelled").id}
+            )
+            recorder._process_log_note(reason, title=title)
+            recorder._process_ask_agent(
+                self.env._("The customer withdrew the request: check the reason."),
+                reason,
+            )
+
     def _check_speaks_for_customer(self):
         """Only the process (superuser) or the ticket's customer confirms."""
         if self.env.su:
