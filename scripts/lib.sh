@@ -20,10 +20,7 @@ die() { printf '\033[1;31m[mindx] error:\033[0m %s\n' "$*" >&2; exit 1; }
 # --- Odoo source ---------------------------------------------------------------
 require_odoo_src() {
     if [[ -z "${ODOO_SRC:-}" ]]; then
-        die "ODOO_SRC is not set. It must point at an Odoo 18.0 source tree (the folder holding odoo-bin).
-  Get one with:   git clone --depth 1 -b 18.0 https://github.com/odoo/odoo.git ~/odoo-18
-  then run:       export ODOO_SRC=~/odoo-18
-  Or skip the native set-up and use Docker: docker compose up (see README.md, section Docker)."
+        fetch_odoo_src
     fi
     ODOO_SRC="$(cd "$ODOO_SRC" 2>/dev/null && pwd)" \
         || die "ODOO_SRC=$ODOO_SRC does not exist. Point it at an Odoo 18.0 source tree (git clone -b 18.0 of odoo/odoo)."
@@ -32,6 +29,34 @@ require_odoo_src() {
     grep -qE "^version_info = \(18, 0," "$ODOO_SRC/odoo/release.py" \
         || die "ODOO_SRC=$ODOO_SRC is not Odoo 18.0 (see $ODOO_SRC/odoo/release.py); this addon needs the 18.0 series."
     export ODOO_SRC
+}
+
+# Without ODOO_SRC, Odoo 18.0 is fetched once into an ignored folder and reused:
+# a shallow clone of the 18.0 branch of MINDX_ODOO_REPO (default: odoo/odoo on
+# GitHub) into MINDX_ODOO_DIR (default: .local/odoo-18.0).
+fetch_odoo_src() {
+    local repo="${MINDX_ODOO_REPO:-https://github.com/odoo/odoo.git}"
+    local dir="${MINDX_ODOO_DIR:-$LOCAL/odoo-18.0}"
+    if [[ -x "$dir/odoo-bin" && -f "$dir/odoo/release.py" ]]; then
+        say "ODOO_SRC is not set: using the Odoo 18.0 fetched earlier into ${dir#"$REPO_DIR"/}"
+        ODOO_SRC="$dir"
+        return 0
+    fi
+    command -v git >/dev/null 2>&1 \
+        || die "ODOO_SRC is not set and git is missing to fetch Odoo 18.0. Install git, or set ODOO_SRC to an Odoo 18.0 source tree."
+    say "ODOO_SRC is not set: fetching Odoo 18.0 (a shallow clone of the 18.0 branch, about 1 GB) from $repo into ${dir#"$REPO_DIR"/}"
+    rm -rf "$dir.partial"
+    mkdir -p "$(dirname "$dir")"
+    if ! git clone --depth 1 --branch 18.0 --single-branch --progress "$repo" "$dir.partial"; then
+        rm -rf "$dir.partial"
+        die "could not fetch Odoo 18.0 from $repo (no network, or the address is wrong).
+  Get it another way and point ODOO_SRC at it:
+      git clone --depth 1 -b 18.0 https://github.com/odoo/odoo.git ~/odoo-18
+      export ODOO_SRC=~/odoo-18
+  Or use Docker: docker compose up (see README.md, section Docker)."
+    fi
+    mv "$dir.partial" "$dir"
+    ODOO_SRC="$dir"
 }
 
 # --- Python virtual environment ---------------------------------------------------
@@ -113,6 +138,35 @@ ensure_chromium() {
     hash -r
     browser="$(find_chromium)" || die "apt-get installed chromium but no chromium command was found (log: $log); $how"
     say "browser for the tours: $browser"
+}
+
+# --- wkhtmltopdf (the incident report's PDF) -------------------------------------
+# Without it Odoo prints HTML with an "Unable to find Wkhtmltopdf" notice. Installed
+# with apt-get when we are root; MINDX_REQUIRE_PDF=1 (scripts/test.sh) fails when
+# it cannot be, the other commands only say so.
+ensure_wkhtmltopdf() {
+    local log="$LOCAL/apt-wkhtmltopdf.log"
+    if command -v wkhtmltopdf >/dev/null 2>&1; then
+        return 0
+    fi
+    local how="install wkhtmltopdf (Debian/Ubuntu: apt-get install wkhtmltopdf)"
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        [[ "${MINDX_REQUIRE_PDF:-}" == "1" ]] \
+            && die "wkhtmltopdf is missing and the PDF test must run (MINDX_REQUIRE_PDF=1): as root, $how; or MINDX_REQUIRE_PDF=0 to skip it."
+        say "wkhtmltopdf is missing: reports print as HTML ($how)"
+        return 0
+    fi
+    mkdir -p "$LOCAL"
+    say "installing wkhtmltopdf with apt-get for the PDF reports (log: ${log#"$REPO_DIR"/})"
+    {
+        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wkhtmltopdf
+    } >"$log" 2>&1 || {
+        tail -n 20 "$log" >&2
+        [[ "${MINDX_REQUIRE_PDF:-}" == "1" ]] \
+            && die "apt-get could not install wkhtmltopdf (log: $log); $how, or MINDX_REQUIRE_PDF=0 to skip the PDF test."
+        say "apt-get could not install wkhtmltopdf (log: $log): reports print as HTML"
+    }
+    hash -r
 }
 
 # --- libfaketime (the test suite at other moments) ----------------------------------

@@ -11,6 +11,7 @@ HTTP_PORT="${MINDX_HTTP_PORT:-8069}"
 
 require_odoo_src
 ensure_venv
+ensure_wkhtmltopdf
 ensure_pg "$LOCAL/pg"
 CONF="$LOCAL/odoo-run.conf"
 write_config "$CONF" "$LOCAL/data" "http_port = $HTTP_PORT" "dbfilter = ^$DB\$"

@@ -23,6 +23,9 @@ MINDX_CLOCKS="${MINDX_CLOCKS-2027-01-03 23:30 UTC;2031-03-12 09:05 +0700}"
 # MINDX_REQUIRE_BROWSER=0 lets them be skipped.
 export MINDX_REQUIRE_BROWSER="${MINDX_REQUIRE_BROWSER:-1}"
 ensure_chromium
+# the incident report's PDF is rendered and read back, never skipped
+export MINDX_REQUIRE_PDF="${MINDX_REQUIRE_PDF:-1}"
+ensure_wkhtmltopdf
 
 # A throw-away cluster per run (lib.sh: begin_run), whose HTTP port (never 8069)
 # serves HttpCase, in the pytest pass and the OCA pass alike.
