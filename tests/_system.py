@@ -13,6 +13,10 @@ the shared ones).
 What runs inside `odoo-bin shell` is a script of tests/shell/ (tests/shell/README.md),
 named by its file and given its parameters as JSON: `odoo_bin(db, script=...,
 params=...)`, or `shell_json` for the RESULT it prints.
+
+A running server (`OdooServer`) is driven over JSON-RPC or XML-RPC by `RpcClient`
+(a user logged in once); `log_step` and `send_step_email` do a step the way the
+web client does (the button's action, then its dialog or composer).
 """
 
 import contextlib
@@ -26,6 +30,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import xmlrpc.client
 
 import pytest
 
@@ -242,3 +247,92 @@ class OdooServer:
             return ""
         with open(self.logfile, encoding="utf-8") as log:
             return log.read()
+
+
+# XML-RPC fault codes of Odoo's exceptions (odoo/addons/base/controllers/rpc.py):
+# UserError and ValidationError 2, AccessDenied 3, AccessError 4; 1 is a traceback.
+XMLRPC_CLEAN_FAULTS = {2, 3, 4}
+
+
+class RpcFault(Exception):
+    """A fault as either protocol returns it: exception name (JSON) or fault code
+    (XML), and the message the client shows."""
+
+    def __init__(self, protocol, kind, message):
+        super().__init__(f"{protocol} {kind}: {message}")
+        self.protocol, self.kind, self.message = protocol, kind, message
+
+    @property
+    def clean(self):
+        """One of Odoo's exceptions: the message is meant for the user."""
+        if self.protocol == "json":
+            return self.kind.startswith("odoo.exceptions.")
+        return self.kind in XMLRPC_CLEAN_FAULTS and "Traceback" not in self.message
+
+
+class RpcClient:
+    """A user of a running server over JSON-RPC (/jsonrpc) or XML-RPC (/xmlrpc/2),
+    logged in once (password hashing is slow on purpose)."""
+
+    def __init__(self, url, db, login, password, protocol="json"):
+        self.url, self.db, self.protocol = url, db, protocol
+        self.password = password
+        self.uid = self._json("common", "login", db, login, password)
+        assert self.uid, f"{login} cannot log in"
+
+    def _json(self, service, method, *args):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"service": service, "method": method, "args": args},
+            "id": 1,
+        }
+        request = urllib.request.Request(
+            f"{self.url}/jsonrpc",
+            json.dumps(payload).encode(),
+            {"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer = json.load(response)
+        if "error" in answer:
+            data = answer["error"]["data"]
+            raise RpcFault("json", data["name"], data["message"])
+        return answer.get("result")  # left out when the method returned None
+
+    def __call__(self, model, method, *args, **kwargs):
+        call = (self.db, self.uid, self.password, model, method, list(args), kwargs)
+        if self.protocol == "json":
+            return self._json("object", "execute_kw", *call)
+        proxy = xmlrpc.client.ServerProxy(
+            f"{self.url}/xmlrpc/2/object", allow_none=True
+        )
+        try:
+            return proxy.execute_kw(*call)
+        except xmlrpc.client.Fault as fault:
+            raise RpcFault("xml", fault.faultCode, fault.faultString) from None
+
+    def fault(self, model, method, *args, **kwargs):
+        """The fault the call raises (the test fails if it succeeds)."""
+        with pytest.raises(RpcFault) as caught:
+            self(model, method, *args, **kwargs)
+        return caught.value
+
+
+def log_step(client, ticket_id, step, **values):
+    """Confirm an internal step's dialog over RPC as the web client does: the
+    action of the step's button, its wizard created in the action's context with
+    the dialog's `values`, then confirmed."""
+    action = client("helpdesk.ticket", f"action_process_{step}", [ticket_id])
+    model, context = action["res_model"], action["context"]
+    wizard = client(model, "create", values, context=context)
+    client(model, "action_confirm", [wizard], context=context)
+
+
+def send_step_email(client, ticket_id, step, **context):
+    """Send a customer step's email over RPC as the web client does: the composer
+    the step's button opens (its action's context, plus `context`), sent as the
+    template wrote it."""
+    action = client("helpdesk.ticket", f"action_process_{step}", [ticket_id])
+    context = dict(action["context"], **context)
+    composer = client(action["res_model"], "create", {}, context=context)
+    client(action["res_model"], "action_send_mail", [composer], context=context)

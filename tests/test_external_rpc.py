@@ -12,82 +12,20 @@ no ERROR line. Every test reads the record back after the fault: nothing is
 half-written.
 """
 
-import json
-import urllib.request
-import xmlrpc.client
-
 import pytest
 
-from ._system import OdooServer, addon_database
+from ._system import OdooServer, RpcClient, addon_database, log_step, send_step_email
 
 PASSWORD_SUFFIX = "-Secret-2026"  # see shell/setup_addon_database.py
-# XML-RPC fault codes of Odoo's exceptions (odoo/addons/base/controllers/rpc.py):
-# UserError and ValidationError 2, AccessDenied 3, AccessError 4; 1 is a traceback.
-XMLRPC_CLEAN_FAULTS = {2, 3, 4}
 SCRIPT_NAME = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 
 
-class RpcFault(Exception):
-    """A fault as either protocol returns it: exception name (JSON) or fault code
-    (XML), and the message the client shows."""
-
-    def __init__(self, protocol, kind, message):
-        super().__init__(f"{protocol} {kind}: {message}")
-        self.protocol, self.kind, self.message = protocol, kind, message
-
-    @property
-    def clean(self):
-        """One of Odoo's exceptions: the message is meant for the user."""
-        if self.protocol == "json":
-            return self.kind.startswith("odoo.exceptions.")
-        return self.kind in XMLRPC_CLEAN_FAULTS and "Traceback" not in self.message
-
-
-class Client:
-    """A user of the server over JSON-RPC (/jsonrpc) or XML-RPC (/xmlrpc/2)."""
+class Client(RpcClient):
+    """A user of the cast over JSON-RPC or XML-RPC (its password: PASSWORD_SUFFIX
+    after its login)."""
 
     def __init__(self, server, db, login, protocol="json"):
-        self.url, self.db, self.protocol = server.url, db, protocol
-        self.password = login + PASSWORD_SUFFIX
-        self.uid = self._json("common", "login", db, login, self.password)
-        assert self.uid, f"{login} cannot log in"
-
-    def _json(self, service, method, *args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"service": service, "method": method, "args": args},
-            "id": 1,
-        }
-        request = urllib.request.Request(
-            f"{self.url}/jsonrpc",
-            json.dumps(payload).encode(),
-            {"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            answer = json.load(response)
-        if "error" in answer:
-            data = answer["error"]["data"]
-            raise RpcFault("json", data["name"], data["message"])
-        return answer["result"]
-
-    def __call__(self, model, method, *args, **kwargs):
-        call = (self.db, self.uid, self.password, model, method, list(args), kwargs)
-        if self.protocol == "json":
-            return self._json("object", "execute_kw", *call)
-        proxy = xmlrpc.client.ServerProxy(
-            f"{self.url}/xmlrpc/2/object", allow_none=True
-        )
-        try:
-            return proxy.execute_kw(*call)
-        except xmlrpc.client.Fault as fault:
-            raise RpcFault("xml", fault.faultCode, fault.faultString) from None
-
-    def fault(self, model, method, *args, **kwargs):
-        """The fault the call raises (the test fails if it succeeds)."""
-        with pytest.raises(RpcFault) as caught:
-            self(model, method, *args, **kwargs)
-        return caught.value
+        super().__init__(server.url, db, login, login + PASSWORD_SUFFIX, protocol)
 
 
 @pytest.fixture(scope="module")
@@ -143,26 +81,13 @@ def _read(client, ticket_id, *fnames):
     return client("helpdesk.ticket", "read", [ticket_id], list(fnames))[0]
 
 
-def _log_step(client, ticket_id, step, **values):
-    """Confirm an internal step's dialog, as the form's button does."""
-    wizard = client(
-        "helpdesk.ticket.step.wizard",
-        "create",
-        dict(values, ticket_id=ticket_id, step=step),
-    )
-    client("helpdesk.ticket.step.wizard", "action_confirm", [wizard])
-
-
 def _send_step_email(client, ticket_id, step):
     """Send a customer step's email with the composer the step's button opens.
 
     The mail is queued rather than sent at commit: the test server has no SMTP
     server, and the step counts when the message is posted, not delivered.
     """
-    action = client("helpdesk.ticket", f"action_process_{step}", [ticket_id])
-    context = dict(action["context"], mail_notify_force_send=False)
-    composer = client("mail.compose.message", "create", {}, context=context)
-    client("mail.compose.message", "action_send_mail", [composer], context=context)
+    send_step_email(client, ticket_id, step, mail_notify_force_send=False)
 
 
 # -- wrong types, numbers out of range, unknown values -----------------------------
@@ -252,7 +177,7 @@ def test_step_dates_and_class_are_the_process_s_to_set(agent, ticket):
 def test_stage_of_another_team_refused(agent, ticket):
     """The form offers the team's stages only; an id of another team's stage of
     the same role would pass the process gate (same role, no step needed)."""
-    _log_step(agent, ticket, "assess", users_affected=3, assessment_note="Slow LMS")
+    log_step(agent, ticket, "assess", users_affected=3, assessment_note="Slow LMS")
     _send_step_email(agent, ticket, "ack")
     stage = _read(agent, ticket, "stage_id")["stage_id"]
     assert stage[0] == agent.cast["stages"]["in_progress"], "moved on by the ACK"
@@ -271,7 +196,7 @@ def test_stage_of_another_team_refused(agent, ticket):
 def test_steps_out_of_order_open_no_gate(agent, ticket):
     """Logging the last step first records it but moves nothing: each gate still
     names every step it lacks."""
-    _log_step(agent, ticket, "summary", lessons_learned="Index the table first")
+    log_step(agent, ticket, "summary", lessons_learned="Index the table first")
     record = _read(agent, ticket, "summary_date", "process_role")
     assert record["summary_date"] and record["process_role"] == "new"
     closed = agent.cast["stages"]["closed"]
@@ -283,7 +208,7 @@ def test_steps_out_of_order_open_no_gate(agent, ticket):
 
 
 def test_step_done_twice_keeps_its_first_time(agent, ticket):
-    _log_step(agent, ticket, "assess", users_affected=3, assessment_note="Slow LMS")
+    log_step(agent, ticket, "assess", users_affected=3, assessment_note="Slow LMS")
     _send_step_email(agent, ticket, "ack")
     first = _read(agent, ticket, "ack_date", "last_update_date")
     _send_step_email(agent, ticket, "ack")
@@ -371,7 +296,7 @@ def test_script_in_names_and_notes_stays_text(agent):
             "partner_id": agent.cast["customer"],
         },
     )
-    _log_step(agent, ticket, "assess", users_affected=3, assessment_note=SCRIPT_NAME)
+    log_step(agent, ticket, "assess", users_affected=3, assessment_note=SCRIPT_NAME)
     record = _read(
         agent, ticket, "name", "display_name", "process_checklist_html", "cos_rationale"
     )
