@@ -419,18 +419,9 @@ def test_gmail_reply_threads_and_suggests_her_new_words(
         assert COORDINATOR not in addresses(message, "To", "Cc"), message["Subject"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="addon: the to-do that a customer's email gives the agent "
-    "(helpdesk.ticket._process_ask_agent, steps.py) is announced to the agent "
-    "in the customer's language. The mail gateway's call carries no language "
-    "and runs as the customer's portal user (found from From:); Odoo's "
-    "mail.activity.action_notify translates the notice's subject and subtitles "
-    "with _(), whose last resort is the current user's language: an English "
-    "agent gets '\"...\" được phân công cho bạn', 'Hoạt động: To-Do', "
-    "'Thời hạn: ...'.",
-)
 def test_to_do_notice_in_the_agent_s_language(stack, gmail_reply_sent):
+    """The gateway runs as the customer's portal user (Vietnamese); the agent's
+    to-do is announced in the agent's language (found by this test)."""
     notice = _to_do_notice(stack, gmail_reply_sent)
     assert stack.agent_lang == "en_US"
     assert str(notice["Subject"]).endswith('" assigned to you'), notice["Subject"]

@@ -69,7 +69,11 @@ class TestSubjectFolding(HelpdeskProcessCommon):
         for raw in sink.messages:
             parsed = email.message_from_bytes(raw, policy=email.policy.SMTP)
             by_gateway = self.env["mail.thread"].message_parse(parsed)["subject"]
-            by_decoder = str(make_header(decode_header(parsed.get_all("Subject")[0])))
+            # a plain RFC 2047 decoder on the header as it travelled (encoded
+            # words), once unfolded (RFC 5322: the line breaks removed)
+            folded = email.message_from_bytes(raw, policy=email.policy.compat32)
+            unfolded = folded["Subject"].replace("\r\n", "").replace("\n", "")
+            by_decoder = str(make_header(decode_header(unfolded)))
             received.append((by_gateway, by_decoder))
         return received
 
@@ -79,7 +83,7 @@ class TestSubjectFolding(HelpdeskProcessCommon):
         self.assertEqual(len(received), len(subjects))
         for sent, (by_gateway, by_decoder) in zip(subjects, received, strict=True):
             self.assertEqual(by_gateway, sent)
-            self.assertEqual(by_decoder.replace("\r\n", ""), sent)
+            self.assertEqual(by_decoder, sent)
 
     def test_python_alone_loses_spaces(self):
         """What the folding prevents: the same subjects serialised with Odoo's

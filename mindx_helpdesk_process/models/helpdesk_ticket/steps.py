@@ -558,10 +558,11 @@ class HelpdeskTicket(models.Model):
         """
         self.ensure_one()
         user = self._process_handler()
-        # asked by the process, not by the customer whose click or email made it
+        # asked by the process, not by the customer whose click or email made it,
+        # and told in the assignee's language (the gateway runs as the customer)
         ticket = self.with_user(SUPERUSER_ID) if self.env.user.share else self
         if user:
-            ticket.activity_schedule(
+            ticket.with_context(lang=user.lang or self.env.lang).activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=summary,
                 note=text_as_html(note) if note else "",
