@@ -85,24 +85,9 @@ class HelpdeskTicket(models.Model):
             # sudo: recorded for the customer, who may not write tickets, steps
             # or activities (the current user stays the author of the note)
             recorder = ticket.sudo()
-            if not ticket.resolution_date:
-                recorder._process_ask_agent(
-                    self.env._(
-                        "The customer asked to close this ticket before the "
-                        "resolution email: check with them."
-                    ),
-                    text,
-                )
-                continue
-            if "confirm" not in process_rules.STEPS_BY_ROLE[ticket.process_role]:
-                recorder._process_ask_agent(
-                    self.env._(
-                        "The customer says it works, but the ticket is no longer "
-                        "resolved (%(stage)s): check with them before closing it.",
-                        stage=ticket.stage_id.display_name,
-                    ),
-                    text,
-                )
+            not_now = ticket._process_confirmation_not_now()
+            if not_now:
+                recorder._process_ask_agent(not_now, text)
                 continue
             recorder.customer_confirmation = text
             note = recorder._process_log_note(
@@ -117,6 +102,23 @@ class HelpdeskTicket(models.Model):
                     ),
                     text,
                 )
+
+    def _process_confirmation_not_now(self):
+        """Why the customer's confirmation cannot count where the ticket stands
+        (the agent is asked to check with them instead), or None."""
+        self.ensure_one()
+        if not self.resolution_date:
+            return self.env._(
+                "The customer asked to close this ticket before the resolution "
+                "email: check with them."
+            )
+        if "confirm" not in process_rules.STEPS_BY_ROLE[self.process_role]:
+            return self.env._(
+                "The customer says it works, but the ticket is no longer resolved "
+                "(%(stage)s): check with them before closing it.",
+                stage=self.stage_id.display_name,
+            )
+        return None
 
     def _process_customer_withdrawal(self, reason):
         """The customer withdraws an open request (portal): the ticket is
