@@ -25,3 +25,4 @@ from . import test_customer_words
 from . import test_portal_language
 from . import test_email_texts
 from . import test_vietnamese_views
+from . import test_email_templates_config
