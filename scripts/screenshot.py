@@ -32,8 +32,10 @@ def login(base, db, user, password):
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
-        cookie = response.headers["Set-Cookie"]
-    return cookie.split("session_id=")[1].split(";")[0]
+        # several cookies (the portal language's too): the session's is one of them
+        cookies = response.headers.get_all("Set-Cookie") or []
+    (session,) = (c for c in cookies if c.startswith("session_id="))
+    return session.split("session_id=")[1].split(";")[0]
 
 
 def devtools_socket(port):

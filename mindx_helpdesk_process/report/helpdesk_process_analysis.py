@@ -21,6 +21,27 @@ PERCENTILES = {
 }
 
 
+class MeasuredFloat(fields.Float):
+    """A float that reads empty, not 0, when nothing was measured yet.
+
+    The view leaves a rate or a duration NULL until there is something to measure
+    (no deadline behind us yet, no ACK yet): averages skip it, and the list, the
+    form and exports show it empty. An ordinary Float reads NULL as 0.0, which
+    would say "0 % on time" or "acknowledged in 0 minutes".
+    """
+
+    def convert_to_cache(self, value, record, validate=True):
+        if value is None or value is False:
+            return None
+        return super().convert_to_cache(value, record, validate=validate)
+
+    def convert_to_record(self, value, record):
+        return False if value is None else value
+
+    def convert_to_export(self, value, record):
+        return "" if value is None or value is False else value
+
+
 class HelpdeskProcessAnalysis(models.Model):
     """How each ticket did against its targets, one row per ticket.
 
@@ -48,35 +69,35 @@ class HelpdeskProcessAnalysis(models.Model):
     received_date = fields.Datetime(string="Received", readonly=True)
     ack_due = fields.Integer(string="ACK deadlines", readonly=True)
     ack_met = fields.Integer(string="ACK on time", readonly=True)
-    ack_rate = fields.Float(
+    ack_rate = MeasuredFloat(
         string="% ACK on time", aggregator="avg", readonly=True, digits=(16, 1)
     )
     update_due = fields.Integer(string="Update deadlines", readonly=True)
     update_met = fields.Integer(string="Updates on time", readonly=True)
-    update_rate = fields.Float(
+    update_rate = MeasuredFloat(
         string="% updates on time", aggregator="avg", readonly=True, digits=(16, 1)
     )
     resolve_due = fields.Integer(string="Resolution deadlines", readonly=True)
     resolve_met = fields.Integer(string="Resolved on time", readonly=True)
-    resolve_rate = fields.Float(
+    resolve_rate = MeasuredFloat(
         string="% resolved on time", aggregator="avg", readonly=True, digits=(16, 1)
     )
-    ack_minutes = fields.Float(
+    ack_minutes = MeasuredFloat(
         string="Time to ACK (minutes)", aggregator="avg", readonly=True
     )
-    ack_minutes_median = fields.Float(
+    ack_minutes_median = MeasuredFloat(
         string="Median time to ACK (minutes)", aggregator="avg", readonly=True
     )
-    ack_minutes_p90 = fields.Float(
+    ack_minutes_p90 = MeasuredFloat(
         string="P90 time to ACK (minutes)", aggregator="avg", readonly=True
     )
-    resolve_minutes = fields.Float(
+    resolve_minutes = MeasuredFloat(
         string="Time to resolve (minutes)", aggregator="avg", readonly=True
     )
-    resolve_minutes_median = fields.Float(
+    resolve_minutes_median = MeasuredFloat(
         string="Median time to resolve (minutes)", aggregator="avg", readonly=True
     )
-    resolve_minutes_p90 = fields.Float(
+    resolve_minutes_p90 = MeasuredFloat(
         string="P90 time to resolve (minutes)", aggregator="avg", readonly=True
     )
     breach_count = fields.Integer(string="Breaches", readonly=True)
@@ -179,7 +200,9 @@ class HelpdeskProcessAnalysis(models.Model):
                 EXTRACT(EPOCH FROM t.resolution_date - t.received_date) / 60.0
                     AS resolve_minutes
             """,
-            now=SQL("(now() AT TIME ZONE 'UTC')"),
+            # the transaction's time, as the ORM reads it (cr.now(): frozen
+            # with the clock in tests, like the deadlines written in Python)
+            now=self.env.cr.now(),
         )
 
     def _read_group_select(self, aggregate_spec, query):

@@ -1,8 +1,16 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
 from lxml import html as lxml_html
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import file_open
+from odoo.tools.safe_eval import safe_eval
+
+# the demo tickets whose stars our demo sets by hand on purpose (none: they all
+# follow their class)
+STARS_SET_BY_HAND = set()
 
 
 @tagged("post_install", "-at_install")
@@ -93,3 +101,65 @@ class TestDemoData(TransactionCase):
         )
         self.assertEqual(len(rows), 3)
         self.assertTrue(any(breaches for _cls, _count, _rate, breaches in rows))
+
+    def test_demo_logins_open_where_their_users_work(self):
+        """Each demo login lands in the Helpdesk, on something to work on, not in
+        Discuss: agents on their tickets, helpdesk managers on the dashboard."""
+        dashboard = "helpdesk_mgmt.helpdesk_ticket_dashboard_action"
+        my_tickets = "helpdesk_mgmt.helpdesk_my_tickets_action"
+        home = {
+            "mindx_helpdesk_process.user_agent_demo": my_tickets,
+            "mindx_helpdesk_process.user_leader_demo": dashboard,
+            "base.user_demo": my_tickets,  # helpdesk_mgmt's demo agent
+            "base.user_admin": dashboard,
+        }
+        for xmlid, action in home.items():
+            user = self.env.ref(xmlid)
+            self.assertEqual(user.action_id.id, self.env.ref(action).id, xmlid)
+            # what the web client loads at login, read as the user
+            loaded = self.env["ir.actions.actions"].with_user(user)._for_xml_id(action)
+            domain = safe_eval(loaded["domain"] or "[]", {"uid": user.id})
+            records = self.env[loaded["res_model"]].with_user(user).search(domain)
+            self.assertTrue(records, f"{xmlid} lands on an empty page")
+
+    def test_demo_company_is_the_customers(self):
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.name, "MindX Technology School")
+        self.assertEqual(
+            (
+                company.email,
+                company.website,
+                company.country_id.code,
+                company.state_id.name,
+            ),
+            ("support@mindx.example.com", "https://mindx.example.com", "VN", "Hà Nội"),
+        )
+        self.assertTrue(company.phone)
+        with file_open("mindx_helpdesk_process/demo/mindx_company_logo.png", "rb") as f:
+            ours = f.read()
+        with file_open("base/static/img/res_company_logo.png", "rb") as f:
+            placeholder = f.read()
+        logo = base64.b64decode(company.logo)
+        self.assertEqual(logo, ours)
+        self.assertNotEqual(logo, placeholder)
+
+    def test_demo_tickets_stars_follow_their_class(self):
+        """helpdesk_mgmt's demo tickets set stars explicitly, which reads as
+        stars set by hand: the demo lets them follow their class, as ours do."""
+        data = self.env["ir.model.data"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("module", "in", ("helpdesk_mgmt", "mindx_helpdesk_process")),
+            ]
+        )
+        tickets = self.env["helpdesk.ticket"].browse(data.mapped("res_id")).exists()
+        theirs = data.filtered(lambda d: d.module == "helpdesk_mgmt")
+        self.assertTrue(theirs, "helpdesk_mgmt's demo tickets are loaded")
+        by_hand = tickets.filtered("priority_manual")
+        self.assertEqual(set(by_hand.get_external_id().values()), STARS_SET_BY_HAND)
+        for ticket in tickets - by_hand:
+            self.assertEqual(
+                ticket.priority,
+                ticket.cos_policy_id._priority_for(ticket.class_of_service),
+                ticket.display_name,
+            )

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, timedelta
 
+from lxml import etree
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -24,6 +26,19 @@ MEASURES = [
     "breach_ack_count:sum",
     "breach_update_count:sum",
     "breach_resolve_count:sum",
+]
+# what may not have happened yet: a rate with no deadline behind us, a time to ACK
+# or to resolve with no ACK or resolution yet; empty then, never 0
+UNMEASURED = [
+    "ack_rate",
+    "update_rate",
+    "resolve_rate",
+    "ack_minutes",
+    "ack_minutes_median",
+    "ack_minutes_p90",
+    "resolve_minutes",
+    "resolve_minutes_median",
+    "resolve_minutes_p90",
 ]
 
 
@@ -191,3 +206,98 @@ class TestProcessAnalysis(HelpdeskProcessCommon):
             self.assertIn(menu.id, visible, user.name)
         agent_menus = Menu.with_user(self.other_agent)._visible_menu_ids()
         self.assertNotIn(tickets_analysis.id, agent_menus, "helpdesk_mgmt's stays")
+
+    def _priority_row(self):
+        # the view reads the tickets' table: what the test wrote must be there
+        self.env.flush_all()
+        (row,) = (
+            row
+            for row in self._figures(["class_of_service"])
+            if row["class_of_service"] == "priority"
+        )
+        return row
+
+    def test_ticket_not_acknowledged_yet_counts_for_nothing(self):
+        """A Priority ticket received 5 minutes ago (ACK due in 10): no rate, no
+        time; the averages of its class stay what they were without it."""
+        before = self._priority_row()
+        fresh = self._create_ticket(
+            name="Fresh, not acknowledged yet",
+            users_affected=10,
+            received_date=NOW - timedelta(minutes=5),
+            user_id=self.agent.id,
+        )
+        self.assertEqual(fresh.class_of_service, "priority")
+        after = self._priority_row()
+        self.assertEqual(after["__count"], before["__count"] + 1)
+        for measure in MEASURES[1:]:
+            self.assertEqual(after[measure], before[measure], measure)
+        self.assertAlmostEqual(after["ack_rate:avg"], 75.0)
+        self.assertAlmostEqual(after["ack_minutes_median:avg"], 12.5)
+        self._assert_empty(fresh, UNMEASURED)
+
+    def test_ack_overdue_is_a_miss_but_no_time_to_ack(self):
+        """An ACK deadline passed without ACK: 0 % on time (a miss, it lowers the
+        rate) but no time to ACK (none measured: the median skips it)."""
+        overdue = self._create_ticket(
+            name="ACK overdue",
+            users_affected=10,
+            received_date=NOW - timedelta(minutes=60),
+            user_id=self.agent.id,
+        )
+        after = self._priority_row()
+        # 3 of 4 ACKs on time before, 3 of 5 now; times to ACK unchanged
+        self.assertAlmostEqual(after["ack_rate:avg"], 60.0)
+        self.assertAlmostEqual(after["ack_minutes_median:avg"], 12.5)
+        self.assertAlmostEqual(after["ack_minutes_p90:avg"], 18.5)
+        row = self._list_row(overdue, ["ack_rate", "ack_minutes"])
+        self.assertEqual(row["ack_rate"], 0.0)
+        self.assertIs(row["ack_minutes"], False)
+
+    def test_cancelled_before_ack_reads_empty(self):
+        self._assert_empty(self.ticket_e, UNMEASURED)
+
+    def test_measured_values_still_read(self):
+        row = self._list_row(self.ticket_a, ["ack_rate", "ack_minutes", "resolve_rate"])
+        self.assertEqual(
+            (row["ack_rate"], row["ack_minutes"], row["resolve_rate"]),
+            (100.0, 10.0, 100.0),
+        )
+
+    def _list_row(self, ticket, fnames):
+        """What the list view reads (web_search_read) of the ticket's row."""
+        self.env.flush_all()
+        analysis = self.env["helpdesk.process.analysis"].with_user(self.agent)
+        (row,) = analysis.web_search_read(
+            [("ticket_id", "=", ticket.id)], {fname: {} for fname in fnames}
+        )["records"]
+        return row
+
+    def _assert_empty(self, ticket, fnames):
+        """Empty in the list, the pivot (read_group, as the web client asks it),
+        the record and an export; never 0."""
+        analysis = self.env["helpdesk.process.analysis"].with_user(self.agent)
+        row = self._list_row(ticket, fnames)
+        (group,) = analysis.read_group(
+            [("ticket_id", "=", ticket.id)],
+            [f"{fname}:avg" for fname in fnames],
+            ["ticket_id"],
+        )
+        record = analysis.browse(ticket.id)
+        # exports are the admin's (agents lack base.group_allow_export)
+        (exported,) = record.sudo().export_data(fnames)["datas"]
+        for fname in fnames:
+            self.assertIs(row[fname], False, f"list: {fname}")
+            self.assertIs(group[fname], False, f"pivot: {fname}")
+            self.assertIs(record[fname], False, f"record: {fname}")
+        self.assertEqual(set(exported), {""}, "export")
+
+    def test_graph_reads_bars_side_by_side(self):
+        """Rates side by side: a stacked graph would add two classes' 100 % up to
+        200."""
+        graph = etree.fromstring(
+            self.env.ref(
+                "mindx_helpdesk_process.helpdesk_process_analysis_view_graph"
+            ).arch
+        )
+        self.assertEqual((graph.get("type"), graph.get("stacked")), ("bar", "0"))
