@@ -254,6 +254,12 @@ class OdooServer:
 XMLRPC_CLEAN_FAULTS = {2, 3, 4}
 
 
+# the addon's own exceptions, UserErrors for every caller (exceptions.py)
+CLEAN_ADDON_ERRORS = {
+    "odoo.addons.mindx_helpdesk_process.exceptions.ProcessMoveRefused"
+}
+
+
 class RpcFault(Exception):
     """A fault as either protocol returns it: exception name (JSON) or fault code
     (XML), and the message the client shows."""
@@ -264,9 +270,13 @@ class RpcFault(Exception):
 
     @property
     def clean(self):
-        """One of Odoo's exceptions: the message is meant for the user."""
+        """One of Odoo's exceptions (or the addon's UserError that carries a way
+        forward): the message is meant for the user."""
         if self.protocol == "json":
-            return self.kind.startswith("odoo.exceptions.")
+            return (
+                self.kind.startswith("odoo.exceptions.")
+                or self.kind in CLEAN_ADDON_ERRORS
+            )
         return self.kind in XMLRPC_CLEAN_FAULTS and "Traceback" not in self.message
 
 

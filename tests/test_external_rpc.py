@@ -194,11 +194,22 @@ def test_stage_of_another_team_refused(agent, ticket):
 
 
 def test_steps_out_of_order_open_no_gate(agent, ticket):
-    """Logging the last step first records it but moves nothing: each gate still
-    names every step it lacks."""
-    log_step(agent, ticket, "summary", lessons_learned="Index the table first")
-    record = _read(agent, ticket, "summary_date", "process_role")
-    assert record["summary_date"] and record["process_role"] == "new"
+    """A step that does not fit the stage is refused in words (the final summary
+    of a new ticket); one that fits, logged out of order (the fix before the
+    ACK), is recorded but moves nothing: each gate still names every step it
+    lacks."""
+    fault = agent.fault(
+        "helpdesk.ticket.step.wizard",
+        "create",
+        {"ticket_id": ticket, "step": "summary", "lessons_learned": "Index first"},
+    )
+    assert fault.clean and "is not a step of ticket" in fault.message, fault
+    log_step(
+        agent, ticket, "dev_response", root_cause="Index", resolution_summary="Fixed"
+    )
+    record = _read(agent, ticket, "summary_date", "dev_response_date", "process_role")
+    assert not record["summary_date"] and record["dev_response_date"]
+    assert record["process_role"] == "new"
     closed = agent.cast["stages"]["closed"]
     fault = agent.fault("helpdesk.ticket", "write", [ticket], {"stage_id": closed})
     assert fault.clean, fault
