@@ -43,4 +43,8 @@ shot "/report/html/$ADDON.report_helpdesk_incident/$SEED" \
     "$OUT/screenshot_incident_report.png" --height 2400
 shot "/odoo/action-$ADDON.helpdesk_process_analysis_action" \
     "$OUT/screenshot_process_compliance.png" --height 700
+# the customer (portal, Vietnamese) on the open ticket of the demo
+"$VENV/bin/python" "$REPO_DIR/scripts/screenshot.py" --base "$BASE" --db "$DB" \
+    --login ha --password ha --wait 6 "/my/ticket/$NEW" \
+    "$OUT/screenshot_portal_ticket.png" --height 1100
 say "screenshots written to ${OUT#"$REPO_DIR"/}"
