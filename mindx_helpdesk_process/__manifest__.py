@@ -29,6 +29,7 @@
         "wizards/helpdesk_ticket_step_wizard_views.xml",
         "wizards/helpdesk_ticket_move_wizard_views.xml",
         "wizards/helpdesk_ticket_received_wizard_views.xml",
+        "wizards/helpdesk_ticket_incident_link_wizard_views.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/mail_template_data.xml",
         "views/mail_template_views.xml",

@@ -17,6 +17,10 @@ CONTEXT_KEYS = {
         "honoured for a real helpdesk manager only (never sudo nor the superuser), "
         "and logged."
     ),
+    "mindx_unlink_reason": (
+        "Why a report is unlinked from its major incident: required, logged on "
+        "both tickets. The unlink dialog sets it; RPC clients may."
+    ),
     "mindx_customer_reopen": (
         "The mail gateway reopens a closed ticket on its customer's reply "
         "(superuser code only): the manager-only reopening is allowed for it."

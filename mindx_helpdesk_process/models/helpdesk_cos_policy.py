@@ -395,16 +395,21 @@ class HelpdeskCosPolicy(models.Model):
             low, high = 1, self.priority_min_users - 1
         return f"{low}–{high}" if low != high else str(low)
 
-    def _rationale(self, users_affected, is_blocking, labels):
+    def _rationale(self, users_affected, is_blocking, labels, reports=1):
         """The automatic class in words, e.g. "15 users affected (Priority: 5–25),
-        blocking work raises it to Expedite"; `labels`: the classes' labels in
-        the reader's language."""
+        blocking work raises it to Expedite", or for a major incident "36 users
+        affected across 3 reports (Expedite: 26 or more)"; `labels`: the classes'
+        labels in the reader's language."""
         self.ensure_one()
         unit = (
             self.env._("user affected")
             if users_affected == 1
             else self.env._("users affected")
         )
+        if reports > 1:
+            unit = self.env._(
+                "%(unit)s across %(reports)s reports", unit=unit, reports=reports
+            )
         base_class = self._classify(users_affected, False)[0]
         text = self.env._(
             "%(count)s %(unit)s (%(cls)s: %(range)s)",

@@ -185,6 +185,7 @@ TICKET_USER_INPUTS = frozenset(
         "cos_override_reason",
         "priority",
         "previous_ticket_id",
+        "major_incident_id",
         "incident_report_lang",
         *(fname for inputs in STEP_INPUTS.values() for fname in inputs),
     }

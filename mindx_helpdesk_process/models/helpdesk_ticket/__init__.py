@@ -11,9 +11,11 @@
 - sla.py: the deadlines of each class's targets (sla_rules), the SLA status,
   the pause, the managers' SLA actions (the scan is helpdesk.sla.breach's);
 - customer.py: what the customer says, by email (mail gateway) or the portal:
-  new tickets, replies, confirmations, reminders.
+  new tickets, replies, confirmations, reminders;
+- major_incident.py: reports linked to one main ticket, whose class counts
+  every report's users.
 
 docs/PROCESS.md describes the process these files implement.
 """
 
-from . import gate, steps, class_of_service, sla, customer
+from . import gate, steps, class_of_service, sla, customer, major_incident

@@ -94,12 +94,21 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.cos_policy_id = policy_by_ticket[ticket]
 
-    @api.depends("users_affected", "is_blocking", "cos_override", "cos_policy_id")
+    @api.depends(
+        "incident_users_affected",
+        "incident_is_blocking",
+        "cos_override",
+        "cos_policy_id",
+    )
     def _compute_class_of_service(self):
+        """From the whole impact: the ticket's users, and on a major incident's
+        main ticket those of every linked report (major_incident.py)."""
         for ticket in self:
             policy = ticket.cos_policy_id
             auto, raised = (
-                policy._classify(ticket.users_affected, ticket.is_blocking)
+                policy._classify(
+                    ticket.incident_users_affected, ticket.incident_is_blocking
+                )
                 if policy
                 else ("standard", False)
             )
@@ -107,8 +116,9 @@ class HelpdeskTicket(models.Model):
             ticket.cos_blocking_raised = raised and not ticket.cos_override
 
     @api.depends(
-        "users_affected",
-        "is_blocking",
+        "incident_users_affected",
+        "incident_is_blocking",
+        "major_incident_ticket_ids",
         "class_of_service",
         "cos_override",
         "cos_policy_id",
@@ -231,7 +241,10 @@ class HelpdeskTicket(models.Model):
         automatic = False
         if self.class_of_service and self.cos_policy_id:
             automatic = self.cos_policy_id._rationale(
-                self.users_affected, self.is_blocking, labels
+                self.incident_users_affected,
+                self.incident_is_blocking,
+                labels,
+                reports=1 + len(self.major_incident_ticket_ids),
             )
         if self.cos_override:
             return self.env._(

@@ -110,6 +110,9 @@ class HelpdeskTicket(models.Model):
         self._check_process_vals(vals)
         self._stamp_cos_override(vals)
         forced_from = {}
+        old_mains = (
+            self._major_incident_snapshot(vals) if "major_incident_id" in vals else None
+        )
         if "stage_id" in vals:
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             # a ticket sent to another team comes with that team's stage
@@ -129,6 +132,8 @@ class HelpdeskTicket(models.Model):
                 )
         if "priority" in vals and "priority_manual" not in vals:
             self._flag_manual_priority()
+        if old_mains is not None:
+            self._log_major_incident_changes(old_mains)
         return res
 
     def action_process_move(self):
@@ -168,6 +173,7 @@ class HelpdeskTicket(models.Model):
         Values the ORM or PostgreSQL cannot store would fail with a traceback.
         """
         self._check_process_record(vals)
+        self._check_major_incident_vals(vals)
         if vals.get("previous_ticket_id") and not self.env.su:
             # the link shows the other ticket's number and title to its readers
             self.browse(vals["previous_ticket_id"]).check_access("read")

@@ -1,0 +1,208 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Major incidents: several reports of one problem linked to one main ticket,
+whose class reflects the whole impact (the users affected of every report).
+
+A report is linked by writing its `major_incident_id` (the form, the list's
+"Link to major incident" action); one level only, same company; unlinking needs
+a reason and is logged on both tickets (docs/PROCESS.md ▸ Major incidents)."""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    major_incident_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Part of major incident",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        ondelete="set null",
+        domain="[('id', '!=', id), ('major_incident_id', '=', False), "
+        "('company_id', '=', company_id)]",
+        help="The main ticket of the major incident this report belongs to: the "
+        "agent works the main ticket, whose class counts every report's users.",
+    )
+    major_incident_number = fields.Char(
+        string="Major incident number", related="major_incident_id.number"
+    )
+    major_incident_ticket_ids = fields.One2many(
+        comodel_name="helpdesk.ticket",
+        inverse_name="major_incident_id",
+        string="Linked reports",
+        readonly=True,
+    )
+    major_incident_report_count = fields.Integer(
+        string="Linked reports count", compute="_compute_major_incident_report_count"
+    )
+    # the whole impact the class is computed from: this ticket and its reports
+    incident_users_affected = fields.Integer(
+        string="Users affected (whole incident)",
+        compute="_compute_incident_impact",
+        store=True,
+    )
+    incident_is_blocking = fields.Boolean(
+        string="Blocking work (whole incident)",
+        compute="_compute_incident_impact",
+        store=True,
+    )
+
+    @api.depends("major_incident_ticket_ids")
+    def _compute_major_incident_report_count(self):
+        for ticket in self:
+            ticket.major_incident_report_count = len(ticket.major_incident_ticket_ids)
+
+    @api.depends(
+        "users_affected",
+        "is_blocking",
+        "major_incident_ticket_ids.users_affected",
+        "major_incident_ticket_ids.is_blocking",
+    )
+    def _compute_incident_impact(self):
+        for ticket in self:
+            reports = ticket.major_incident_ticket_ids
+            ticket.incident_users_affected = ticket.users_affected + sum(
+                reports.mapped("users_affected")
+            )
+            ticket.incident_is_blocking = ticket.is_blocking or any(
+                reports.mapped("is_blocking")
+            )
+
+    @api.constrains("major_incident_id", "company_id")
+    def _check_major_incident(self):
+        """One level, no self-link, one company: each refused in words."""
+        for ticket in self.filtered("major_incident_id"):
+            main = ticket.major_incident_id
+            values = {
+                "ticket": ticket.display_name,
+                "main": main.sudo().display_name,
+            }
+            if main == ticket:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(ticket)s cannot be linked to itself: choose the "
+                        "main ticket of the major incident.",
+                        **values,
+                    )
+                )
+            if main.major_incident_id:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(main)s is itself a report of another major "
+                        "incident: link %(ticket)s to that incident's main ticket.",
+                        **values,
+                    )
+                )
+            if ticket.major_incident_ticket_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(ticket)s is the main ticket of a major incident: "
+                        "unlink its reports first, or link them to %(main)s.",
+                        **values,
+                    )
+                )
+            if main.company_id != ticket.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(ticket)s cannot be part of %(main)s: a major "
+                        "incident's reports belong to its company.",
+                        **values,
+                    )
+                )
+
+    def _check_major_incident_vals(self, vals):
+        """A link names a ticket the user may read; an unlink needs a reason."""
+        if "major_incident_id" not in vals or self.env.su:
+            return
+        if vals["major_incident_id"]:
+            self.browse(vals["major_incident_id"]).check_access("read")
+        elif self.filtered("major_incident_id") and not self._incident_unlink_reason():
+            raise UserError(
+                self.env._(
+                    "Unlinking a report from its major incident needs a reason: "
+                    "use the 'Unlink from the major incident' button."
+                )
+            )
+
+    def _incident_unlink_reason(self):
+        return (self.env.context.get("mindx_unlink_reason") or "").strip()
+
+    def _major_incident_snapshot(self, vals):
+        """Before a link or an unlink: each report's main ticket, and the class
+        of every main ticket concerned (their class changes with their reports,
+        which tracking does not see: they are not the records written)."""
+        mains = self.major_incident_id | self.browse(vals["major_incident_id"] or [])
+        return {
+            "mains": {ticket: ticket.major_incident_id for ticket in self},
+            "classes": {main: main.class_of_service for main in mains},
+        }
+
+    def _log_major_incident_changes(self, snapshot):
+        """Linking and unlinking, logged on the report and on the main ticket,
+        with the main tickets' new class."""
+        reason = self._incident_unlink_reason()
+        self._log_major_incident_links(snapshot["mains"], reason)
+        labels = dict(self._fields["class_of_service"]._description_selection(self.env))
+        for main, before in snapshot["classes"].items():
+            if main.class_of_service != before:
+                main._process_log_note(
+                    self.env._(
+                        "Class of service %(old)s → %(new)s: %(rationale)s.",
+                        old=labels.get(before, "–"),
+                        new=labels.get(main.class_of_service, "–"),
+                        rationale=main.cos_rationale or "",
+                    )
+                )
+
+    def _log_major_incident_links(self, old_mains, reason):
+        for ticket in self:
+            old, new = old_mains[ticket], ticket.major_incident_id
+            if old == new:
+                continue
+            if new:
+                ticket._process_log_note(
+                    self.env._(
+                        "Linked to major incident %(main)s by %(user)s.",
+                        main=new.display_name,
+                        user=self.env.user.name,
+                    )
+                )
+                new._process_log_note(
+                    self.env._(
+                        "Report %(ticket)s linked by %(user)s: %(count)s users "
+                        "affected in all.",
+                        ticket=ticket.display_name,
+                        user=self.env.user.name,
+                        count=new.incident_users_affected,
+                    )
+                )
+            if old:
+                title = self.env._(
+                    "%(ticket)s unlinked from major incident %(main)s by %(user)s",
+                    ticket=ticket.display_name,
+                    main=old.display_name,
+                    user=self.env.user.name,
+                )
+                body = reason or self.env._("(no reason: the process's own change)")
+                ticket._process_log_note(body, title=title)
+                old._process_log_note(body, title=title)
+
+    def action_major_incident_unlink(self):
+        """Ask the reason for unlinking this report (logged on both tickets)."""
+        self.ensure_one()
+        self.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Unlink from the major incident"),
+            "res_model": "helpdesk.ticket.incident.link.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_ticket_ids": self.ids,
+                "default_mode": "unlink",
+            },
+        }
