@@ -28,6 +28,7 @@ TICKET_USER_INPUTS = {
     "cos_override_reason",
     "priority",
     "previous_ticket_id",
+    "major_incident_id",
     "incident_report_lang",
     "assessment_note",
     "investigation_findings",
@@ -175,6 +176,7 @@ class TestOnlyTheProcessWritesItsRecord(JsonRpcMixin, HelpdeskProcessHttpCommon)
             "cos_override": "expedite",
             "priority": "2",
             "previous_ticket_id": self.earlier.id,
+            "major_incident_id": self.earlier.id,
             "incident_report_lang": "en_US",
         }.get(fname) or forged_value(self.ticket, fname)
 
