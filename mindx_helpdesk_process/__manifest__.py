@@ -15,7 +15,6 @@
         "security/ir.model.access.csv",
         "security/helpdesk_cos_policy_security.xml",
         "security/helpdesk_process_analysis_security.xml",
-        "security/helpdesk_mail_template_security.xml",
         "views/helpdesk_cos_policy_views.xml",
         "views/helpdesk_sla_breach_views.xml",
         "views/helpdesk_ticket_views.xml",

@@ -27,9 +27,7 @@ def uninstall_hook(env):
 
     helpdesk_mgmt's Reporting menu was opened to agents for the compliance
     analysis (and its ticket analysis kept for managers): both go back to
-    helpdesk_mgmt's own groups. Helpdesk managers were made Mail Template Editors
-    to edit the process's emails: they lose it, unless another of their groups
-    gives it (admins, or every employee when template rendering is unrestricted).
+    helpdesk_mgmt's own groups.
 
     Our Resolved stage stays as an ordinary stage when tickets are in it.
     Deleting it would fail on the tickets (helpdesk_mgmt restricts stage deletion)
@@ -37,7 +35,6 @@ def uninstall_hook(env):
     to the admin, like any stage they created.
     """
     _restore_reporting_menus(env)
-    _restore_template_editors(env)
     resolved = env.ref(
         "mindx_helpdesk_process.helpdesk_ticket_stage_resolved",
         raise_if_not_found=False,
@@ -66,10 +63,3 @@ def _restore_reporting_menus(env):
         reporting.groups_id = [(3, agents.id)]
     if analysis and managers:
         analysis.groups_id = [(3, managers.id)]
-
-
-def _restore_template_editors(env):
-    managers = env.ref("helpdesk_mgmt.group_helpdesk_manager", raise_if_not_found=False)
-    editors = env.ref("mail.group_mail_template_editor", raise_if_not_found=False)
-    if managers and editors:
-        managers._remove_group(editors)

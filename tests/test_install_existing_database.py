@@ -52,14 +52,3 @@ def test_install_on_used_helpdesk_then_uninstall(second_database):
         db, f"SELECT model, name FROM ir_model_data WHERE module = '{ADDON}'"
     )
     assert leftovers == []
-    # helpdesk managers were made Mail Template Editors for the process's emails:
-    # helpdesk_mgmt's manager group no longer gives it
-    editor_links = sql(
-        db,
-        "SELECT count(*) FROM res_groups_implied_rel r "
-        "JOIN ir_model_data m ON m.model = 'res.groups' AND m.res_id = r.gid "
-        "JOIN ir_model_data e ON e.model = 'res.groups' AND e.res_id = r.hid "
-        "WHERE m.module = 'helpdesk_mgmt' AND m.name = 'group_helpdesk_manager' "
-        "AND e.module = 'mail' AND e.name = 'group_mail_template_editor'",
-    )
-    assert editor_links == [(0,)]

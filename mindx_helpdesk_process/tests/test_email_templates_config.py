@@ -23,8 +23,10 @@ PROCESS_TEMPLATES = [
 @tagged("post_install", "-at_install")
 class TestProcessEmailTemplates(HelpdeskProcessCommon):
     """Helpdesk ▸ Configuration ▸ Process email templates: a helpdesk manager
-    edits the process's emails and their Vietnamese without the developer mode;
-    an agent reads them (the composer needs them) but cannot change them."""
+    opens the process's emails without the developer mode, and edits them and
+    their Vietnamese once an admin gave them Odoo's template editor right (never
+    given by the addon: it opens every template, the password reset's too); an
+    agent reads them (the composer needs them) but cannot change them."""
 
     @classmethod
     def setUpClass(cls):
@@ -76,8 +78,19 @@ class TestProcessEmailTemplates(HelpdeskProcessCommon):
         self.assertEqual(templates, self.templates)
         self.assertEqual(set(templates.mapped("model")), {"helpdesk.ticket"})
 
+    def test_managers_are_not_made_editors_of_every_template(self):
+        """Whoever edits templates with code may edit the password reset's (and
+        receive another user's reset link): the addon gives no one that right."""
+        self.assertFalse(self.manager.has_group("mail.group_mail_template_editor"))
+        reset = self.env.ref("auth_signup.reset_password_email").with_user(self.manager)
+        with self.assertRaises(AccessError):
+            reset.write({"email_cc": "manager@mindx.example.com"})
+        with self.assertRaises(AccessError):
+            self.ack.with_user(self.manager).write({"subject": "Changed"})
+
     def test_manager_edits_a_template_and_its_vietnamese(self):
-        self.assertTrue(self.manager.has_group("mail.group_mail_template_editor"))
+        """Given the editor right by an admin (Settings ▸ Users)."""
+        self.manager.groups_id |= self.env.ref("mail.group_mail_template_editor")
         ack = self.ack.with_user(self.manager)
         self.assertTrue(ack.can_write)
         # the form's save, in English then in Vietnamese (the language button)
