@@ -115,6 +115,12 @@ STEPS_BY_ROLE = {
     "closed": ("summary",),
     "cancelled": (),
 }
+# A reopened ticket (back from Resolved or Done to a working stage) does the fix
+# and what follows it again: their times are cleared on the ticket (the step log
+# keeps the earlier ones), so that the next step no longer finds the gates open.
+REOPENED_STEPS = ("dev_response", "resolve", "confirm", "close", "summary")
+REOPEN_FROM = ("resolved", "closed")
+
 INSTEAD_BY_ROLE = {
     "new": _lt(
         "Send the ACK first: the resolution email, the confirmation, the closure "

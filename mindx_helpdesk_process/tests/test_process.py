@@ -448,3 +448,57 @@ class TestStepsFitTheStage(HelpdeskProcessCommon):
         self.assertEqual(
             set(process_rules.STEPS_BY_ROLE), set(process_rules.INSTEAD_BY_ROLE)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReopenedTicketsDoTheFixAgain(HelpdeskProcessCommon):
+    """Back from Resolved or Done, the fix and what follows are done again: the
+    next step does not move the ticket straight back past the gates."""
+
+    def _resolved_ticket(self):
+        ticket = self._create_ticket(users_affected=3)
+        self._log_step(ticket, "assess", users_affected=3, assessment_note="Slow LMS")
+        self._send_step_email(ticket, "ack")
+        self._log_step(
+            ticket,
+            "investigate",
+            investigation_findings="x",
+            investigation_decision="y",
+        )
+        self._log_step(ticket, "dev_response", root_cause="z", resolution_summary="w")
+        self._send_step_email(ticket, "resolve")
+        self.assertEqual(ticket.process_role, "resolved")
+        return ticket
+
+    def test_reopen_then_an_update_stays_in_progress(self):
+        ticket = self._resolved_ticket()
+        wizard = (
+            self.env["helpdesk.ticket.move.wizard"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "ticket_id": ticket.id,
+                    "stage_id": self.stage_by_role["in_progress"].id,
+                    "reason": "The customer says the LMS is still slow",
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(ticket.process_role, "in_progress")
+        self.assertFalse(ticket.resolution_date or ticket.dev_response_date)
+        self.assertEqual(ticket.process_next_step, "dev_response")
+        self.assertTrue(
+            ticket.message_ids.filtered(lambda m: "Reopened: the fix" in str(m.body))
+        )
+        # the earlier fix and resolution stay in the step log
+        self.assertEqual(
+            ticket.process_step_ids.filtered(lambda s: s.step == "resolve").mapped(
+                "step"
+            ),
+            ["resolve"],
+        )
+        self._send_step_email(ticket, "update")
+        self.assertEqual(ticket.process_role, "in_progress", "no bounce back")
+        self._log_step(ticket, "dev_response", root_cause="z2", resolution_summary="w2")
+        self._send_step_email(ticket, "resolve")
+        self.assertEqual(ticket.process_role, "resolved")

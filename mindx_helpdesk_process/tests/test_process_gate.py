@@ -366,3 +366,33 @@ class TestRefusedMoveOffersTheWayForward(HelpdeskProcessHttpCommon):
         error = self._write_stage(tickets, "in_progress", self.agent.login)
         self.assertEqual(error["name"], "odoo.exceptions.UserError")
         self.assertEqual(error["message"].count("Cannot move"), 2)
+
+    def test_a_ticket_created_in_a_later_stage_gets_no_remedy(self):
+        """Refused at creation, the ticket will not exist: no dialog to open."""
+        self.authenticate(self.manager.login, self.manager.login)
+        response = self.url_open(
+            "/web/dataset/call_kw/helpdesk.ticket/create",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": "helpdesk.ticket",
+                        "method": "create",
+                        "args": [
+                            {
+                                "name": "Quick-created in In Progress",
+                                "description": "<p>x</p>",
+                                "team_id": self.team.id,
+                                "stage_id": self.stage_by_role["in_progress"].id,
+                            }
+                        ],
+                        "kwargs": {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        error = response.json()["error"]["data"]
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertIn("Cannot move", error["message"])

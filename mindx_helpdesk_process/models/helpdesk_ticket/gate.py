@@ -110,6 +110,11 @@ class HelpdeskTicket(models.Model):
         self._check_process_vals(vals)
         self._stamp_cos_override(vals)
         forced_from = {}
+        old_roles = (
+            {ticket: ticket.process_role for ticket in self}
+            if "stage_id" in vals
+            else {}
+        )
         old_mains = (
             self._major_incident_snapshot(vals) if "major_incident_id" in vals else None
         )
@@ -124,6 +129,7 @@ class HelpdeskTicket(models.Model):
                 forced_from = {ticket: ticket.stage_id for ticket in self}
         res = super().write(vals)
         if "stage_id" in vals:
+            self._process_reset_reopened(old_roles)
             self._sla_on_stage_change(stage)
             self._sla_refresh_status()
             for ticket, old_stage in forced_from.items():
@@ -266,6 +272,36 @@ class HelpdeskTicket(models.Model):
         """A text of process_rules in the user's language."""
         return lazy_text._translate(self.env.lang or "en_US")
 
+    def _process_reset_reopened(self, old_roles):
+        """A ticket back from Resolved or Done to work does the fix and what
+        follows again (process_rules.REOPENED_STEPS): with their times kept, the
+        next step done would move it straight back, past the gates."""
+        working = ("new", "in_progress", "waiting")
+        reopened = self.filtered(
+            lambda t: old_roles.get(t) in process_rules.REOPEN_FROM
+            and t.process_role in working
+        )
+        if not reopened:
+            return
+        values = dict.fromkeys(
+            (
+                process_rules.STEPS[step].date_field
+                for step in process_rules.REOPENED_STEPS
+            ),
+            False,
+        )
+        values.update(confirmation_suggestion=False, confirmation_reminder_date=False)
+        # sudo: the steps' times are the process's record (_check_process_record)
+        reopened.sudo().write(values)
+        for ticket in reopened:
+            ticket._process_log_note(
+                self.env._(
+                    "Reopened: the fix, the resolution email, the confirmation, the "
+                    "closure and the final summary are to be done again (the step "
+                    "log keeps their earlier times)."
+                )
+            )
+
     def _process_move_reason(self):
         """The reason given for the move being made (the move dialog's)."""
         return (self.env.context.get("mindx_move_reason") or "").strip()
@@ -324,7 +360,9 @@ class HelpdeskTicket(models.Model):
             for error in [ticket._process_move_error(stage, from_role, team)]
             if error
         ]
-        if len(errors) == 1 and len(self) == 1:
+        if len(errors) == 1 and len(self) == 1 and not from_role:
+            # a ticket being moved (not created in a later stage: it would not
+            # exist for the remedy's dialog once refused)
             raise ProcessMoveRefused(errors[0], *self._process_move_remedy(stage))
         if errors:
             raise UserError("\n".join(errors))
