@@ -78,6 +78,14 @@ REPLIES = {
         + "</pre>",
         "Em cảm ơn, đã đăng nhập được rồi ạ.",
     ),
+    "times_not_headers": (
+        "<p>Từ: 8h sáng nay<br>Đến: 10h, 35 học viên không nộp được bài</p>",
+        "Từ: 8h sáng nay\nĐến: 10h, 35 học viên không nộp được bài",
+    ),
+    "a_lone_greater_than": (
+        "<pre>&gt;20 học viên không nộp bài được</pre>",
+        ">20 học viên không nộp bài được",
+    ),
     "no_quote": (
         "<p>My teacher wrote: the class starts at 18:00.</p>",
         "My teacher wrote: the class starts at 18:00.",
@@ -111,6 +119,13 @@ class TestCustomerWords(HelpdeskProcessCommon):
         for name, (html, written) in REPLIES.items():
             self.assertEqual(customer_words(html), written, name)
         self.assertEqual(customer_words(False), "")
+        # typed inside the quote only: the whole text rather than nothing
+        self.assertIn(
+            "See inline",
+            customer_words(
+                '<div class="gmail_quote"><blockquote>See inline</blockquote></div>'
+            ),
+        )
 
     def _resolved_ticket(self):
         with self.mock_mail_gateway():

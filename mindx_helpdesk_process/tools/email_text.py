@@ -10,6 +10,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from odoo import fields
+from odoo.tools import html2plaintext
 from odoo.tools.mail import html_normalize
 
 # "users affected: 15", "15 users", "15 học viên" (students), "15 người dùng"
@@ -87,9 +88,13 @@ HISTORY_START = re.compile(
     r"\s*-{2,}|_{20,})\s*$",
     re.IGNORECASE,
 )
-# Outlook's header block of the quoted email: "From: ..." then "Sent: ..."
+# Outlook's header block of the quoted email: "From: ..." then, within a few
+# lines, "Sent:" / "Date:" / "Subject:" ("Từ: 8h / Đến: 10h" is the customer's)
 HISTORY_FROM = re.compile(r"^\s*(?:from|từ|de|von)\s*:", re.IGNORECASE)
-HISTORY_NEXT = re.compile(r"^\s*(?:sent|date|to|đã gửi|ngày|đến)\s*:", re.IGNORECASE)
+HISTORY_NEXT = re.compile(
+    r"^\s*(?:sent|date|subject|đã gửi|ngày gửi|tiêu đề|envoyé|gesendet)\s*:",
+    re.IGNORECASE,
+)
 
 
 def customer_words(html):
@@ -111,10 +116,21 @@ def customer_words(html):
     for block in root.xpath(
         "//div[contains(translate(@style, 'BORDERTOP', 'bordertop'), 'border-top')]"
     ):
-        if HISTORY_FROM.match(block.text_content()):
+        if HISTORY_FROM.match(block.text_content()) and _is_header_block(
+            block.text_content().splitlines()
+        ):
             _drop_from(block)
             break
-    return _written_lines(_text_lines(root))
+    written = _written_lines(_text_lines(root))
+    # nothing left (a reply typed inside the quote): better all than nothing
+    return written or html2plaintext(str(html)).strip()
+
+
+def _is_header_block(lines):
+    """A quoted email's header: "From:" followed, within a few lines, by its
+    Sent/Date/Subject line."""
+    following = [line for line in lines[1:] if line.strip()][:4]
+    return any(HISTORY_NEXT.match(line) for line in following)
 
 
 def _text_lines(root):
@@ -129,24 +145,38 @@ def _text_lines(root):
 
 
 def _written_lines(lines):
-    """The lines above the history, without quoted lines and attributions."""
-    kept, skip_next = [], False
+    """The lines above the history, without quoted lines and attributions.
+
+    A line starting with ">" is a quote when it follows an attribution or has
+    another one next to it; a lone one (">20 học viên") is the customer's.
+    """
+    kept, skip_next, attributed = [], False, False
     for index, line in enumerate(lines):
         if skip_next:
             skip_next = False
             continue
-        following = next((other for other in lines[index + 1 :] if other.strip()), "")
         if HISTORY_START.match(line) or (
-            HISTORY_FROM.match(line) and HISTORY_NEXT.match(following)
+            HISTORY_FROM.match(line) and _is_header_block(lines[index:])
         ):
             break
-        if line.lstrip().startswith(">") or ATTRIBUTION.match(line):
+        if ATTRIBUTION.match(line):
+            attributed = True
+            continue
+        if line.lstrip().startswith(">") and (
+            attributed or _in_quote_run(lines, index)
+        ):
             continue
         if index + 1 < len(lines) and ATTRIBUTION.match(f"{line} {lines[index + 1]}"):
-            skip_next = True  # an attribution wrapped over two lines
+            skip_next = attributed = True  # an attribution wrapped over two lines
             continue
         kept.append(line)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def _in_quote_run(lines, index):
+    """The ">" line at `index` has another ">" line just before or after it."""
+    neighbours = lines[max(index - 1, 0) : index] + lines[index + 1 : index + 2]
+    return any(line.lstrip().startswith(">") for line in neighbours)
 
 
 def _drop_from(element):
