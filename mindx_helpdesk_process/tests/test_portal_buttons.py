@@ -17,6 +17,13 @@ class TestPortalButtons(HelpdeskProcessHttpCommon):
         cls.other_customer = cls.portal_user.copy(
             {"login": "other_coordinator", "email": "other@school.example.com"}
         )
+        # a Vietnamese customer, an English agent
+        cls.env["res.lang"]._activate_lang("vi_VN")
+        cls.env["ir.module.module"].search(
+            [("name", "=", "mindx_helpdesk_process")]
+        )._update_translations("vi_VN")
+        cls.portal_user.lang = "vi_VN"
+        cls.agent.lang = "en_US"
 
     def _page(self, ticket, query=""):
         return self.url_open(f"/my/ticket/{ticket.id}{query}").text
@@ -38,8 +45,8 @@ class TestPortalButtons(HelpdeskProcessHttpCommon):
         ticket = self._create_ticket(user_id=self.agent.id)
         self.authenticate(self.portal_user.login, self.portal_user.login)
         page = self._page(ticket)
-        self.assertIn("Withdraw my request", page)
-        self.assertNotIn("confirm the fix", page)
+        self.assertIn("Rút yêu cầu của tôi", page)
+        self.assertNotIn("xác nhận đã khắc phục", page)
         self.assertNotIn('name="stage_id"', page)  # helpdesk_mgmt's stage buttons
 
     def test_withdraw_with_a_reason_cancels_as_the_customers(self):
@@ -47,7 +54,7 @@ class TestPortalButtons(HelpdeskProcessHttpCommon):
         self.authenticate(self.portal_user.login, self.portal_user.login)
         response = self._withdraw(ticket, "   ")
         self.assertEqual(response.status_code, 400)
-        self.assertIn("write a reason", response.text)
+        self.assertIn("hãy nhập lý do", response.text)  # in their language
         self.assertEqual(ticket.process_role, "new")
         response = self._withdraw(ticket, "It works again after the LMS restart")
         self.assertEqual(response.status_code, 303)
@@ -60,13 +67,16 @@ class TestPortalButtons(HelpdeskProcessHttpCommon):
         self.assertTrue(note.subtype_id.internal)
         activity = ticket.activity_ids
         self.assertEqual(activity.user_id, self.agent)
-        self.assertIn("withdrew", activity.summary)
+        # in the agent's language, not the customer's who clicked
+        self.assertEqual(
+            activity.summary, "The customer withdrew the request: check the reason."
+        )
         # asked by the process (OdooBot), not "assigned by" the customer
         self.assertNotEqual(activity.create_uid, self.portal_user)
         self.assertIn(
             "Your request is withdrawn", self._page(ticket, "?mindx_done=withdrawn")
         )
-        self.assertNotIn("Withdraw my request", self._page(ticket))
+        self.assertNotIn("Rút yêu cầu của tôi", self._page(ticket))
 
     def test_nobody_else_withdraws(self):
         ticket = self._create_ticket()
@@ -83,8 +93,8 @@ class TestPortalButtons(HelpdeskProcessHttpCommon):
         ticket.sudo().resolution_date = self._hours_ago(1)
         self.authenticate(self.portal_user.login, self.portal_user.login)
         page = self._page(ticket)
-        self.assertIn("It works: confirm the fix", page)
-        self.assertNotIn("Withdraw my request", page)
+        self.assertIn("Đã hoạt động: xác nhận đã khắc phục", page)
+        self.assertNotIn("Rút yêu cầu của tôi", page)
         response = self.url_open(
             "/ticket/close",
             data={"ticket_id": ticket.id, "csrf_token": self._csrf()},
@@ -94,5 +104,6 @@ class TestPortalButtons(HelpdeskProcessHttpCommon):
         self.assertTrue(ticket.confirmation_date)
         self.assertNotEqual(ticket.activity_ids.create_uid, self.portal_user)
         page = self._page(ticket, "?mindx_done=confirmed")
-        self.assertIn("your confirmation is recorded", page)
-        self.assertNotIn("It works: confirm the fix", page)
+        self.assertIn("xác nhận đã được ghi nhận", page)
+        self.assertNotIn("Đã hoạt động: xác nhận đã khắc phục", page)
+        self.assertIn("send the closure email", ticket.activity_ids.summary)

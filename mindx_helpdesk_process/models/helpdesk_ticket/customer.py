@@ -85,9 +85,8 @@ class HelpdeskTicket(models.Model):
             # sudo: recorded for the customer, who may not write tickets, steps
             # or activities (the current user stays the author of the note)
             recorder = ticket.sudo()
-            not_now = ticket._process_confirmation_not_now()
-            if not_now:
-                recorder._process_ask_agent(not_now, text)
+            if ticket._process_confirmation_not_now():
+                recorder._process_ask_agent(ticket._process_confirmation_not_now, text)
                 continue
             recorder.customer_confirmation = text
             note = recorder._process_log_note(
@@ -96,24 +95,26 @@ class HelpdeskTicket(models.Model):
             recorder._process_record_step("confirm", note)
             if ticket.process_role != "closed":
                 recorder._process_ask_agent(
-                    self.env._(
+                    lambda env: env._(
                         "The customer confirmed the resolution: send the closure "
                         "email and log the final summary."
                     ),
                     text,
                 )
 
-    def _process_confirmation_not_now(self):
+    def _process_confirmation_not_now(self, env=None):
         """Why the customer's confirmation cannot count where the ticket stands
-        (the agent is asked to check with them instead), or None."""
+        (the agent is asked to check with them instead), or None; in `env`'s
+        language (the agent's)."""
         self.ensure_one()
+        env = env or self.env
         if not self.resolution_date:
-            return self.env._(
+            return env._(
                 "The customer asked to close this ticket before the resolution "
                 "email: check with them."
             )
         if "confirm" not in process_rules.STEPS_BY_ROLE[self.process_role]:
-            return self.env._(
+            return env._(
                 "The customer says it works, but the ticket is no longer resolved "
                 "(%(stage)s): check with them before closing it.",
                 stage=self.stage_id.display_name,
@@ -152,7 +153,9 @@ class HelpdeskTicket(models.Model):
             )
             recorder._process_log_note(reason, title=title)
             recorder._process_ask_agent(
-                self.env._("The customer withdrew the request: check the reason."),
+                lambda env: env._(
+                    "The customer withdrew the request: check the reason."
+                ),
                 reason,
             )
 
@@ -271,12 +274,12 @@ class HelpdeskTicket(models.Model):
         role = self.process_role
         if role == "waiting":
             self._process_ask_agent(
-                self.env._("The customer replied while waiting."), text
+                lambda env: env._("The customer replied while waiting."), text
             )
         elif role == "resolved" and not self.confirmation_date:
             self.confirmation_suggestion = text
             self._process_ask_agent(
-                self.env._(
+                lambda env: env._(
                     "The customer replied to the resolution: confirm the resolution "
                     "if the reply says it is fixed, else reopen."
                 ),
@@ -301,7 +304,7 @@ class HelpdeskTicket(models.Model):
                 )
             )
             self._process_ask_agent(
-                self.env._("Reopened by the customer's reply."), text
+                lambda env: env._("Reopened by the customer's reply."), text
             )
             return
         follow_up = self.create(

@@ -552,17 +552,24 @@ class HelpdeskTicket(models.Model):
     def _process_ask_agent(self, summary, note=""):
         """A to-do for the people handling the ticket (assignee, else team leader).
 
-        `note` is text (often the customer's words): escaped, never HTML, so a
-        link or a tracking image in a reply stays text in the activity and in
-        the email that announces it.
+        `summary`: text, or a function of an environment giving it, called in
+        the assignee's language (a customer's email or click runs in the
+        customer's). `note` is text (often the customer's words): escaped, never
+        HTML, so a link or a tracking image in a reply stays text in the
+        activity and in the email that announces it.
         """
         self.ensure_one()
         user = self._process_handler()
         # asked by the process, not by the customer whose click or email made it,
         # and told in the assignee's language (the gateway runs as the customer)
         ticket = self.with_user(SUPERUSER_ID) if self.env.user.share else self
+        ticket = ticket.with_context(
+            lang=(user.lang if user else None) or self.env.lang
+        )
+        if callable(summary):
+            summary = summary(ticket.env)
         if user:
-            ticket.with_context(lang=user.lang or self.env.lang).activity_schedule(
+            ticket.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=summary,
                 note=text_as_html(note) if note else "",
