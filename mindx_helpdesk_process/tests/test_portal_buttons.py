@@ -74,7 +74,8 @@ class TestPortalButtons(HelpdeskProcessHttpCommon):
         # asked by the process (OdooBot), not "assigned by" the customer
         self.assertNotEqual(activity.create_uid, self.portal_user)
         self.assertIn(
-            "Your request is withdrawn", self._page(ticket, "?mindx_done=withdrawn")
+            "Yêu cầu của Anh/Chị đã được rút",
+            self._page(ticket, "?mindx_done=withdrawn"),
         )
         self.assertNotIn("Rút yêu cầu của tôi", self._page(ticket))
 

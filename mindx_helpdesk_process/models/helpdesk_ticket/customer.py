@@ -90,7 +90,7 @@ class HelpdeskTicket(models.Model):
                 continue
             recorder.customer_confirmation = text
             note = recorder._process_log_note(
-                text, title=self.env._("Customer confirmation")
+                text, title=ticket._process_agent_env()._("Customer confirmation")
             )
             recorder._process_record_step("confirm", note)
             if ticket.process_role != "closed":
@@ -142,7 +142,7 @@ class HelpdeskTicket(models.Model):
                         stage=ticket.stage_id.display_name,
                     )
                 )
-            title = self.env._(
+            title = ticket._process_agent_env()._(
                 "Withdrawn by the customer (%(name)s)", name=self.env.user.name
             )
             # sudo: the customer may not write tickets; the move goes through the

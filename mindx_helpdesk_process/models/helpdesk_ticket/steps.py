@@ -549,6 +549,16 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         return self.user_id or self.team_id.user_id
 
+    def _process_agent_env(self):
+        """This environment in the language of who handles the ticket: what the
+        process writes for agents (to-dos, internal notes) when a customer's
+        email or click runs in the customer's language."""
+        self.ensure_one()
+        # sudo: only the handler's language is read (a customer may not read
+        # the team's users)
+        lang = self.sudo()._process_handler().lang or self.env.lang
+        return self.env(context=dict(self.env.context, lang=lang))
+
     def _process_ask_agent(self, summary, note=""):
         """A to-do for the people handling the ticket (assignee, else team leader).
 
@@ -563,9 +573,7 @@ class HelpdeskTicket(models.Model):
         # asked by the process, not by the customer whose click or email made it,
         # and told in the assignee's language (the gateway runs as the customer)
         ticket = self.with_user(SUPERUSER_ID) if self.env.user.share else self
-        ticket = ticket.with_context(
-            lang=(user.lang if user else None) or self.env.lang
-        )
+        ticket = ticket.with_env(ticket.env(context=self._process_agent_env().context))
         if callable(summary):
             summary = summary(ticket.env)
         if user:
