@@ -108,3 +108,22 @@ class TestPortalButtons(HelpdeskProcessHttpCommon):
         self.assertIn("xác nhận đã được ghi nhận", page)
         self.assertNotIn("Đã hoạt động: xác nhận đã khắc phục", page)
         self.assertIn("send the closure email", ticket.activity_ids.summary)
+
+    def test_a_colleague_sees_no_buttons_that_are_not_theirs(self):
+        """A colleague of the same school reads the ticket (helpdesk_mgmt's
+        portal rule) but neither confirms nor withdraws for the customer."""
+        school = self.env["res.partner"].create(
+            {"name": "MindX school", "is_company": True}
+        )
+        self.customer.parent_id = school
+        colleague = self.portal_user.copy(
+            {"login": "colleague_coordinator", "email": "colleague@school.example.com"}
+        )
+        colleague.partner_id.parent_id = school
+        ticket = self._create_ticket(user_id=self.agent.id)
+        self.authenticate(colleague.login, colleague.login)
+        page = self._page(ticket)
+        self.assertIn(ticket.name, page)
+        self.assertNotIn('name="mindx_withdraw"', page)
+        self.assertEqual(self._withdraw(ticket, "not mine").status_code, 403)
+        self.assertEqual(ticket.process_role, "new")

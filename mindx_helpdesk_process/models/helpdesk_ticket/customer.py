@@ -148,9 +148,17 @@ class HelpdeskTicket(models.Model):
             # sudo: the customer may not write tickets; the move goes through the
             # gate with their reason (cancelling needs one)
             recorder = ticket.sudo().with_context(mindx_move_reason=reason)
-            recorder.write(
-                {"stage_id": recorder._process_stage_for_role("cancelled").id}
-            )
+            cancelled = recorder._process_stage_for_role("cancelled")
+            if not cancelled:
+                raise UserError(
+                    self.env._(
+                        "Request %(ticket)s cannot be withdrawn here (its team has "
+                        "no stage for cancelled requests). Reply to our last email "
+                        "instead.",
+                        ticket=ticket.number or ticket.id,
+                    )
+                )
+            recorder.write({"stage_id": cancelled.id})
             recorder._process_log_note(reason, title=title)
             recorder._process_ask_agent(
                 lambda env: env._(
@@ -170,7 +178,8 @@ class HelpdeskTicket(models.Model):
                 raise AccessError(
                     self.env._(
                         "Only the person who reported ticket %(ticket)s can confirm "
-                        "it is solved. Ask them, or reply to the ticket's emails.",
+                        "it is solved or withdraw it. Ask them, or reply to the "
+                        "ticket's emails.",
                         ticket=ticket.number or ticket.id,
                     )
                 )
