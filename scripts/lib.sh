@@ -44,18 +44,20 @@ fetch_odoo_src() {
     fi
     command -v git >/dev/null 2>&1 \
         || die "ODOO_SRC is not set and git is missing to fetch Odoo 18.0. Install git, or set ODOO_SRC to an Odoo 18.0 source tree."
+    [[ -e "$dir" ]] && die "ODOO_SRC is not set, and $dir (where Odoo 18.0 is fetched) exists but holds no Odoo 18.0 tree: remove it, set MINDX_ODOO_DIR elsewhere, or set ODOO_SRC."
     say "ODOO_SRC is not set: fetching Odoo 18.0 (a shallow clone of the 18.0 branch, about 1 GB) from $repo into ${dir#"$REPO_DIR"/}"
-    rm -rf "$dir.partial"
     mkdir -p "$(dirname "$dir")"
-    if ! git clone --depth 1 --branch 18.0 --single-branch --progress "$repo" "$dir.partial"; then
-        rm -rf "$dir.partial"
+    local partial
+    partial="$(mktemp -d "$dir.partial.XXXXXX")"
+    if ! git clone --depth 1 --branch 18.0 --single-branch --progress "$repo" "$partial"; then
+        rm -rf "$partial"
         die "could not fetch Odoo 18.0 from $repo (no network, or the address is wrong).
   Get it another way and point ODOO_SRC at it:
       git clone --depth 1 -b 18.0 https://github.com/odoo/odoo.git ~/odoo-18
       export ODOO_SRC=~/odoo-18
   Or use Docker: docker compose up (see README.md, section Docker)."
     fi
-    mv "$dir.partial" "$dir"
+    mv -T "$partial" "$dir" || die "could not move the fetched Odoo into $dir (another run fetched it meanwhile?): run again."
     ODOO_SRC="$dir"
 }
 

@@ -81,7 +81,16 @@ def test_unreachable_remote_says_how_to_provide_odoo(tmp_path):
     assert "could not fetch Odoo 18.0" in result.stderr
     assert "export ODOO_SRC=" in result.stderr
     assert not (tmp_path / "odoo-18.0").exists()
-    assert not (tmp_path / "odoo-18.0.partial").exists()
+    assert not list(tmp_path.glob("odoo-18.0.partial*"))
+
+
+def test_an_unrelated_folder_is_never_overwritten(tmp_path, fake_remote):
+    (tmp_path / "odoo-18.0").mkdir()
+    (tmp_path / "odoo-18.0" / "notes.txt").write_text("mine")
+    result = _require_odoo_src(tmp_path, f"file://{fake_remote}")
+    assert result.returncode != 0
+    assert "holds no Odoo 18.0 tree" in result.stderr
+    assert (tmp_path / "odoo-18.0" / "notes.txt").read_text() == "mine"
 
 
 def test_odoo_src_wins_when_set(tmp_path, fake_remote):

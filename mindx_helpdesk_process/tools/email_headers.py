@@ -146,13 +146,19 @@ def fold_plain(name, value, max_length=78, linesep="\r\n"):
     return linesep.join(lines) + linesep
 
 
+# the free-text headers folded here; the others (addresses, List-*, ids) are the
+# standard library's to fold
+FOLDED_HEADERS = {"subject", "thread-topic"}
+
+
 class HeaderFoldingPolicy(IdentificationFieldsNoFoldPolicy):
-    """Odoo's SMTP policy, folding free-text headers (Subject, names) so that
-    they decode back exactly: see fold_encoded."""
+    """Odoo's SMTP policy, folding the subject so that it decodes back exactly:
+    see fold_encoded."""
 
     def _fold(self, name, value, *args, **kwargs):
         if (
-            isinstance(value, headerregistry.UnstructuredHeader)
+            name.lower() in FOLDED_HEADERS
+            and isinstance(value, headerregistry.UnstructuredHeader)
             and self.max_line_length
             and name.lower() not in RFC5322_IDENTIFICATION_HEADERS
         ):
