@@ -7,6 +7,7 @@ and the customer (a course coordinator) who has a portal login but writes by ema
 The access tests add the roles and tickets of access_spec.py (AccessFixtures).
 """
 
+from collections.abc import Mapping
 from contextlib import contextmanager
 from datetime import timedelta, timezone
 from email.utils import format_datetime as email_date
@@ -43,25 +44,43 @@ Content-Transfer-Encoding: 8bit
 
 # Every condition of process_rules.CONDITIONS, and ticket dates that satisfy it
 # (set by hand to open a gate, or to put a ticket at a step).
-SATISFY = {
-    "assess": {"assessment_date": "2026-11-28 22:42:00"},
-    "ack": {"ack_date": "2026-11-28 22:44:00"},
-    "investigate": {"investigation_date": "2026-11-28 22:50:00"},
-    "escalate": {"escalation_date": "2026-11-28 22:54:00"},
-    "update_after_escalation": {
-        "escalation_date": "2026-11-28 22:54:00",
-        "last_update_date": "2026-11-28 22:57:00",
-    },
-    "escalated_unless_standard": {
-        "escalation_date": "2026-11-28 22:54:00",
-        "last_update_date": "2026-11-28 22:57:00",
-    },
-    "dev_response": {"dev_response_date": "2026-11-28 23:03:00"},
-    "resolve": {"resolution_date": "2026-11-28 23:05:00"},
-    "confirm": {"confirmation_date": "2026-11-28 23:09:00"},
-    "close": {"closure_date": "2026-11-28 23:11:00"},
-    "summary": {"summary_date": "2026-11-28 23:12:00"},
+# The step times each condition of the gates needs, in minutes before the test's
+# clock (the seed's spacing: assessed 30 minutes before the final summary).
+SATISFY_MINUTES_AGO = {
+    "assess": {"assessment_date": 30},
+    "ack": {"ack_date": 28},
+    "investigate": {"investigation_date": 22},
+    "escalate": {"escalation_date": 18},
+    "update_after_escalation": {"escalation_date": 18, "last_update_date": 15},
+    "escalated_unless_standard": {"escalation_date": 18, "last_update_date": 15},
+    "dev_response": {"dev_response_date": 9},
+    "resolve": {"resolution_date": 7},
+    "confirm": {"confirmation_date": 3},
+    "close": {"closure_date": 1},
+    "summary": {"summary_date": 0},
 }
+
+
+class _Satisfy(Mapping):
+    """SATISFY[code]: the values that meet a condition, on the test's clock
+    (real or frozen) when they are read: never fixed dates next to the real
+    clock."""
+
+    def __getitem__(self, code):
+        now = fields.Datetime.now()
+        return {
+            fname: now - timedelta(minutes=minutes)
+            for fname, minutes in SATISFY_MINUTES_AGO[code].items()
+        }
+
+    def __iter__(self):
+        return iter(SATISFY_MINUTES_AGO)
+
+    def __len__(self):
+        return len(SATISFY_MINUTES_AGO)
+
+
+SATISFY = _Satisfy()
 
 
 class ProcessFixtures:

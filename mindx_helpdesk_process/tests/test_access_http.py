@@ -85,7 +85,7 @@ class TestAccessHttp(AccessFixtures, HelpdeskProcessHttpCommon):
     def _resolved(self, key):
         ticket = self.tickets[key]
         self._force_stage(ticket, "resolved")
-        ticket.sudo().resolution_date = "2026-11-28 23:05:00"
+        ticket.sudo().resolution_date = self._hours_ago(1)
         return ticket
 
     def csrf_token(self):
@@ -134,7 +134,7 @@ class TestAccessHttp(AccessFixtures, HelpdeskProcessHttpCommon):
         confirmation and chatter."""
         ticket = self._resolved("ticket")
         ticket_b = self.tickets["ticket_b"]
-        ticket_b.sudo().resolution_date = "2026-11-28 23:05:00"
+        ticket_b.sudo().resolution_date = self._hours_ago(1)
         before = {
             record: (record.stage_id, len(record.message_ids))
             for record in (ticket, ticket_b)

@@ -240,7 +240,7 @@ class TestCustomerEmails(HelpdeskProcessCommon):
             "LMS slow", msg_id="<first@customer.example.com>"
         )
         self._force_stage(ticket, "resolved")
-        ticket.sudo().resolution_date = "2026-11-28 23:05:00"
+        ticket.sudo().resolution_date = self._hours_ago(1)
         self._reply(
             ticket, "I am out of the office.", extra="Auto-Submitted: auto-replied\n"
         )
@@ -266,7 +266,7 @@ class TestCustomerEmails(HelpdeskProcessCommon):
         )
         ticket.user_id = self.agent
         self._force_stage(ticket, "resolved")
-        ticket.sudo().resolution_date = "2026-11-28 23:05:00"
+        ticket.sudo().resolution_date = self._hours_ago(1)
         self._reply(ticket, "Chị đã test lại rồi, hệ thống giờ đã nhanh trở lại.")
         self.assertIn("nhanh trở lại", ticket.confirmation_suggestion)
         self.assertEqual(ticket.activity_ids.user_id, self.agent)
@@ -358,8 +358,10 @@ class TestSilentCustomer(HelpdeskProcessCommon):
         cls.env.company.resource_calendar_id.tz = "UTC"
 
     def _resolved_on(self, when):
-        ticket = self._create_ticket(user_id=self.agent.id)
-        self._force_stage(ticket, "resolved")
+        """A ticket received and resolved at `when` (the clock frozen there)."""
+        with freeze_time(when):
+            ticket = self._create_ticket(user_id=self.agent.id)
+            self._force_stage(ticket, "resolved")
         ticket.sudo().write({"resolution_date": when, "last_update_date": when})
         return ticket
 
@@ -411,7 +413,7 @@ class TestOwnEmailsBack(HelpdeskProcessCommon):
             self._send_step_email(ticket, "ack")
         ack = ticket.message_ids.filtered(lambda m: m.message_type == "comment")[0]
         self._force_stage(ticket, "resolved")
-        ticket.sudo().resolution_date = "2026-11-28 23:05:00"
+        ticket.sudo().resolution_date = self._hours_ago(1)
         with self.mock_mail_gateway():
             self.format_and_process(
                 INBOUND_EMAIL,

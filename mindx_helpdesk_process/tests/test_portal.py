@@ -35,7 +35,7 @@ class TestPortalClose(HelpdeskProcessHttpCommon):
     def test_close_is_a_post_with_the_token_on_the_page(self):
         """A GET (a link in an email, an image on another site) changes nothing."""
         ticket = self._force_stage(self._create_ticket(), "resolved")
-        ticket.sudo().resolution_date = "2026-11-28 23:05:00"
+        ticket.sudo().resolution_date = self._hours_ago(1)
         self.authenticate("ha_coordinator", "ha_coordinator")
         response = self.url_open(
             f"/ticket/close?ticket_id={ticket.id}&stage_id={self.done.id}",
