@@ -26,3 +26,4 @@ from . import test_portal_language
 from . import test_email_texts
 from . import test_vietnamese_views
 from . import test_portal_buttons
+from . import test_escalation_webhook

@@ -11,9 +11,11 @@
 - sla.py: the deadlines of each class's targets (sla_rules), the SLA status,
   the pause, the managers' SLA actions (the scan is helpdesk.sla.breach's);
 - customer.py: what the customer says, by email (mail gateway) or the portal:
-  new tickets, replies, confirmations, reminders.
+  new tickets, replies, confirmations, reminders;
+- escalation.py: the escalation's deliveries to the Dev Team's webhook (the
+  outbox is helpdesk.escalation.delivery's).
 
 docs/PROCESS.md describes the process these files implement.
 """
 
-from . import gate, steps, class_of_service, sla, customer
+from . import gate, steps, class_of_service, sla, customer, escalation
