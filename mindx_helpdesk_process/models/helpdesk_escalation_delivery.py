@@ -89,7 +89,7 @@ class HelpdeskEscalationDelivery(models.Model):
             )
 
     def _destination_label(self):
-        """"Microsoft Teams (Workflows) https://host/…": where it goes, no secret."""
+        """ "Microsoft Teams (Workflows) https://host/…": where it goes, no secret."""
         self.ensure_one()
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         return f"{kinds[self.kind]} {self.url_display}"
@@ -106,7 +106,10 @@ class HelpdeskEscalationDelivery(models.Model):
         endpoint is up.
         """
         # sudo: the URL is the managers' secret, the agent escalates all the same
-        kind, url = team.sudo().escalation_webhook_kind, team.sudo().escalation_webhook_url
+        kind, url = (
+            team.sudo().escalation_webhook_kind,
+            team.sudo().escalation_webhook_url,
+        )
         payload = webhook.build_payload(kind, self._payload_data(ticket))
         # sudo: the outbox is the process's record; agents only read it
         delivery = self.sudo().create(
@@ -307,7 +310,7 @@ class HelpdeskEscalationDelivery(models.Model):
             )
             self.activity_id = activity[:1]
 
-    # -- a manager sends a failed delivery again ------------------------------------------
+    # -- a manager sends a failed delivery again ---------------------------------------
 
     def action_retry(self):
         """Send failed deliveries again: attempts from zero, to the team's

@@ -163,7 +163,9 @@ class HelpdeskTicketTeam(models.Model):
         if team.escalation_channel_id:
             destinations.append(f"#{team.escalation_channel_id.name}")
         if team.escalation_webhook_url:
-            kinds = dict(self._fields["escalation_webhook_kind"]._description_selection(self.env))
+            kinds = dict(
+                self._fields["escalation_webhook_kind"]._description_selection(self.env)
+            )
             destinations.append(
                 f"{kinds.get(team.escalation_webhook_kind, '')} "
                 f"{webhook.url_display(team.escalation_webhook_url)}"

@@ -74,14 +74,12 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         return self.Delivery._cron_deliver()
 
     def _make_due(self, delivery):
-        delivery.sudo().next_attempt_date = fields.Datetime.now() - timedelta(
-            seconds=1
-        )
+        delivery.sudo().next_attempt_date = fields.Datetime.now() - timedelta(seconds=1)
 
     def _body(self, index=0):
         return self.sink.requests[index]["body"]
 
-    # -- the outbox ---------------------------------------------------------------------
+    # -- the outbox --------------------------------------------------------------------
 
     def test_step_records_the_delivery_and_posts_nothing(self):
         """The agent's step creates the delivery and triggers the cron, and the
@@ -101,7 +99,9 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         )
         self.assertTrue(triggers, "the cron is woken up for now")
         note = ticket.message_ids.filtered(lambda m: "Sent to" in (m.body or ""))
-        self.assertIn(f"Microsoft Teams (Workflows) {self.sink.url('')[:-1]}", note.body)
+        self.assertIn(
+            f"Microsoft Teams (Workflows) {self.sink.url('')[:-1]}", note.body
+        )
         self.assertNotIn("SECRET", note.body)
         self.assertEqual(self._deliver(), delivery)
         self.assertEqual(len(self.sink.requests), 1)
@@ -150,11 +150,13 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         """A team with only a webhook escalates; with nothing at all it refuses."""
         self._hook()
         self.assertTrue(self._escalate().escalation_date)
-        self.team.write({"escalation_webhook_kind": False, "escalation_webhook_url": False})
+        self.team.write(
+            {"escalation_webhook_kind": False, "escalation_webhook_url": False}
+        )
         with self.assertRaisesRegex(UserError, "no escalation destination"):
             self._escalate()
 
-    # -- what each kind receives ----------------------------------------------------------
+    # -- what each kind receives -------------------------------------------------------
 
     def test_teams_adaptive_card(self):
         """Microsoft Teams gets a message with one Adaptive Card: the number and a
@@ -207,7 +209,10 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         self.assertEqual(
             [(a["type"], a["url"]) for a in card["actions"]],
             [
-                ("Action.OpenUrl", f"{ticket.get_base_url()}/odoo/helpdesk.ticket/{ticket.id}"),
+                (
+                    "Action.OpenUrl",
+                    f"{ticket.get_base_url()}/odoo/helpdesk.ticket/{ticket.id}",
+                ),
                 ("Action.OpenUrl", "https://monitoring.example.com/lms"),
             ],
         )
@@ -240,7 +245,8 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
             "&lt;!channel&gt; &amp; **bold** [x](http://evil)",
         )
         self.assertEqual(
-            texts[1], "*Request to the Dev Team*\nTemporary fix now, permanent next release"
+            texts[1],
+            "*Request to the Dev Team*\nTemporary fix now, permanent next release",
         )
         self.assertEqual(
             texts[3],
@@ -310,7 +316,7 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         payload = json.dumps(webhook.teams_payload(data), ensure_ascii=False)
         self.assertLess(len(payload.encode()), 28 * 1024, "Teams' message limit")
 
-    # -- failures: retried with backoff, then told --------------------------------------
+    # -- failures: retried with backoff, then told -------------------------------------
 
     def test_server_errors_retried_with_backoff_then_failed_and_told(self):
         """Five 5xx: retried after 1, 2, 4 and 8 minutes (not before), then failed:
@@ -430,7 +436,7 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         with self.assertRaisesRegex(UserError, "Only failed deliveries"):
             delivery.with_user(self.manager).action_retry()
 
-    # -- what agents see of the secret ---------------------------------------------------
+    # -- what agents see of the secret -------------------------------------------------
 
     def test_agents_see_the_host_not_the_url(self):
         """The URL (path and query: the secret) is for managers only, on the team
@@ -452,13 +458,20 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
             )
         self.assertIn("SECRET", delivery.with_user(self.manager).url)
 
-    # -- the team's settings ---------------------------------------------------------------
+    # -- the team's settings -----------------------------------------------------------
 
     def test_webhook_url_validated(self):
         """http or https with a host, and a kind: else refused in words."""
-        for url in ("ftp://hooks.example.com/x", "hooks.slack.com/services/x", "https://"):
-            with self.subTest(url=url), self.assertRaisesRegex(
-                ValidationError, "must be an http or https address"
+        for url in (
+            "ftp://hooks.example.com/x",
+            "hooks.slack.com/services/x",
+            "https://",
+        ):
+            with (
+                self.subTest(url=url),
+                self.assertRaisesRegex(
+                    ValidationError, "must be an http or https address"
+                ),
             ):
                 self.team.write(
                     {"escalation_webhook_kind": "slack", "escalation_webhook_url": url}
@@ -487,7 +500,7 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
             self.team.with_user(self.agent).action_escalation_webhook_test()
         self.assertEqual(self.Delivery.search_count([]), 0, "no outbox for a test")
 
-    # -- addresses a webhook may not reach ------------------------------------------------
+    # -- addresses a webhook may not reach ---------------------------------------------
 
     def test_private_addresses_refused_by_default(self):
         """Without the system parameter, a loopback URL is refused before any
@@ -532,7 +545,9 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         redirect to the cloud's metadata address is refused before connecting,
         even when the first address was allowed."""
         self.sink.answer(308, location="/final")
-        webhook.post_json(self.sink.url("/first"), {"a": 1}, timeout=(1, 1), allow_private=True)
+        webhook.post_json(
+            self.sink.url("/first"), {"a": 1}, timeout=(1, 1), allow_private=True
+        )
         self.assertEqual([r["path"] for r in self.sink.requests], ["/first", "/final"])
         self.assertEqual(self._body(1), {"a": 1})
         # the test server stands for a public address; the metadata one stays refused
@@ -545,8 +560,12 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         ):
             with self.assertRaisesRegex(webhook.WebhookError, "169.254.169.254"):
                 webhook.post_json(self.sink.url("/x"), {"a": 1}, timeout=(1, 1))
-        self.assertEqual(len(self.sink.requests), 3, "the metadata address never reached")
+        self.assertEqual(
+            len(self.sink.requests), 3, "the metadata address never reached"
+        )
         for _hop in range(4):
             self.sink.answer(302, location="/again")
         with self.assertRaisesRegex(webhook.WebhookError, "more than 3 redirects"):
-            webhook.post_json(self.sink.url("/loop"), {}, timeout=(1, 1), allow_private=True)
+            webhook.post_json(
+                self.sink.url("/loop"), {}, timeout=(1, 1), allow_private=True
+            )

@@ -124,7 +124,8 @@ def check_url(url):
     """An error message when `url` cannot be a webhook (scheme, host), else None."""
     try:
         parts = urlsplit(url or "")
-        parts.port  # noqa: B018 - raises ValueError on a port out of range
+        if parts.port == 0:  # reading the port raises ValueError out of range
+            return "port 0"
     except ValueError:
         return "not a URL"
     if parts.scheme not in SCHEMES:
@@ -330,7 +331,7 @@ def slack_payload(data):
     return {"text": slack_escape(summary, 300), "blocks": blocks}
 
 
-# -- generic: a documented JSON body ----------------------------------------------------
+# -- generic: a documented JSON body ---------------------------------------------------
 
 
 def generic_payload(data):
@@ -373,7 +374,7 @@ def build_payload(kind, data):
     return BUILDERS[kind](data)
 
 
-# -- the poster ---------------------------------------------------------------------------
+# -- the poster ------------------------------------------------------------------------
 
 
 def is_forbidden_address(address):
