@@ -27,9 +27,12 @@ class _Hook(BaseHTTPRequestHandler):
                     "body": json.loads(raw.decode("utf-8")) if raw else None,
                 }
             )
-            status, delay, location = (
-                server.answers.pop(0) if server.answers else (200, 0, None)
+            status, delay, location, hold = (
+                server.answers.pop(0) if server.answers else (200, 0, None, None)
             )
+        server.arrived.set()
+        if hold:
+            hold.wait(server.HOLD_GUARD)
         if delay:
             time.sleep(delay)
         self.send_response(status)
@@ -45,12 +48,15 @@ class _Hook(BaseHTTPRequestHandler):
 
 class WebhookSink(ThreadingHTTPServer):
     daemon_threads = allow_reuse_address = True
+    HOLD_GUARD = 30  # seconds an answer is held at most (a test that forgot it)
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Hook)
         self.requests = []
-        self.answers = []  # (status, delay in seconds, Location), in order
+        # (status, delay in seconds, Location, an Event to wait for), in order
+        self.answers = []
         self.lock = threading.Lock()
+        self.arrived = threading.Event()  # set on each request
 
     @property
     def port(self):
@@ -59,9 +65,10 @@ class WebhookSink(ThreadingHTTPServer):
     def url(self, path="/hook"):
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def answer(self, status=200, delay=0, location=None):
-        """The next request's answer (then 200 once these are used)."""
-        self.answers.append((status, delay, location))
+    def answer(self, status=200, delay=0, location=None, hold=None):
+        """The next request's answer (then 200 once these are used); with `hold`,
+        given once that event is set (the request is in the middle meanwhile)."""
+        self.answers.append((status, delay, location, hold))
 
 
 @contextmanager
