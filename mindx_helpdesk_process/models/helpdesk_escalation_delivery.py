@@ -65,11 +65,11 @@ class HelpdeskEscalationDelivery(models.Model):
         required=True, groups=MANAGERS, help="The JSON body posted, as built."
     )
     state = fields.Selection(
-        selection=STATES, required=True, default="pending", index=True
+        selection=STATES, string="Status", required=True, default="pending", index=True
     )
     attempt_count = fields.Integer(string="Attempts")
     last_attempt_date = fields.Datetime(string="Last attempt")
-    last_error = fields.Char()
+    last_error = fields.Char(string="Last error")
     next_attempt_date = fields.Datetime(
         string="Next attempt", default=fields.Datetime.now, index=True
     )

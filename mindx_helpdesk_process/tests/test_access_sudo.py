@@ -178,9 +178,7 @@ class TestSudoAudit(AccessFixtures, HelpdeskProcessCommon):
         )
         self.assertEqual(delivery.with_user(self.manager).url[-6:], "/T/B/X")
         cron = self.env.ref("mindx_helpdesk_process.ir_cron_deliver_escalations")
-        self.assertTrue(
-            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
-        )
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
         agent_delivery = delivery.with_user(self.agent)
         for operation in (
             lambda: agent_delivery.read(["url"]),
