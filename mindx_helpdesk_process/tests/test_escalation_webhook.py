@@ -6,8 +6,11 @@ outbox (the step posts nothing, the cron posts), retries with backoff, the final
 failure told to the agent, a manager's retry, and the addresses a webhook may not
 reach. Two cron workers at once: the repository's tests/test_concurrency.py."""
 
+import datetime
 import json
+import os
 import socket
+import tempfile
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -19,6 +22,45 @@ from ..models import helpdesk_escalation_delivery as outbox
 from ..tools import webhook
 from .common import HelpdeskProcessCommon
 from .webhook_sink import webhook_sink
+
+
+def _self_signed(directory, name):
+    """A certificate for `name` and its key, as files of `directory`."""
+    from cryptography import x509
+    from cryptography.hazmat.backends import default_backend
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(65537, 2048, default_backend())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.utcnow()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256(), default_backend())
+    )
+    cert_file = os.path.join(directory, f"{name}.pem")
+    key_file = os.path.join(directory, f"{name}.key")
+    with open(cert_file, "wb") as file:
+        file.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_file, "wb") as file:
+        file.write(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.TraditionalOpenSSL,
+                serialization.NoEncryption(),
+            )
+        )
+    return cert_file, key_file
+
 
 FINDINGS = "Response time 2s -> 35s since 2 PM <!channel> & **bold** [x](http://evil)"
 LINKS = "https://monitoring.example.com/lms\nGrafana board: see the DB panel"
@@ -569,3 +611,32 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
             webhook.post_json(
                 self.sink.url("/loop"), {}, timeout=(1, 1), allow_private=True
             )
+
+    def test_https_to_the_checked_address_certificate_of_the_name(self):
+        """HTTPS to a name pinned to the address checked: TLS speaks to the name
+        (SNI) and the certificate must be the name's; another name's certificate
+        is refused, whatever the address."""
+        directory = self.enterContext(tempfile.TemporaryDirectory())
+        tls = _self_signed(directory, "dev-team.example.com")
+        other = _self_signed(directory, "other.example.com")
+        with (
+            self._resolving_to_loopback("dev-team.example.com"),
+            patch.object(webhook.certifi, "where", lambda: tls[0]),
+            webhook_sink(tls=tls) as sink,
+        ):
+            url = f"https://dev-team.example.com:{sink.port}/hook?sig=SECRET"
+            webhook.post_json(url, {"a": 1}, timeout=(2, 2), allow_private=True)
+            self.assertEqual(sink.requests[0]["body"], {"a": 1})
+            self.assertEqual(
+                sink.requests[0]["headers"]["Host"], f"dev-team.example.com:{sink.port}"
+            )
+        with (
+            self._resolving_to_loopback("dev-team.example.com"),
+            patch.object(webhook.certifi, "where", lambda: other[0]),
+            webhook_sink(tls=other) as sink,
+        ):
+            url = f"https://dev-team.example.com:{sink.port}/hook?sig=SECRET"
+            with self.assertRaises(webhook.WebhookError) as catcher:
+                webhook.post_json(url, {"a": 1}, timeout=(2, 2), allow_private=True)
+            self.assertNotIn("SECRET", str(catcher.exception))
+            self.assertEqual(sink.requests, [])

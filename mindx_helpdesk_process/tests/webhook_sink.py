@@ -5,6 +5,7 @@ so that a test reads what Microsoft Teams, Slack or a generic endpoint would
 receive, and answers as told (a status, a redirect, an answer too late)."""
 
 import json
+import ssl
 import threading
 import time
 from contextlib import contextmanager, suppress
@@ -72,9 +73,14 @@ class WebhookSink(ThreadingHTTPServer):
 
 
 @contextmanager
-def webhook_sink():
-    """A running sink, stopped at the end."""
+def webhook_sink(tls=None):
+    """A running sink, stopped at the end; `tls`: (certificate file, key file) to
+    speak HTTPS."""
     sink = WebhookSink()
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        sink.socket = context.wrap_socket(sink.socket, server_side=True)
     thread = threading.Thread(target=sink.serve_forever, daemon=True)
     thread.start()
     try:
