@@ -29,7 +29,11 @@ Measured by these tests (and fixed where the scan failed):
   an agent emailing the same customer about another, then failed: no longer;
 * two agents on one ticket: the second waits, fails once, and its retry is judged
   on the first one's result (a move refused from Cancelled; a step logged twice
-  keeps its first time and both notes).
+  keeps its first time and both notes);
+* two runs of the escalation outbox at once (helpdesk.escalation.delivery
+  ._cron_deliver) post a delivery once: the second skips the row the first holds
+  while it posts, and a run whose snapshot predates the first one's commit skips
+  it too (a serialization failure on its lock, not a second post).
 
 These tests run two real transactions on a committed database with the addon
 (created by subprocess; the test database's own transaction is never committed):
@@ -38,6 +42,7 @@ side has to wait for a row lock it runs in a thread, and the test checks in
 pg_stat_activity that it waits before letting the other side commit.
 """
 
+import json
 import threading
 import time
 from contextlib import closing, contextmanager
@@ -54,9 +59,13 @@ from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.sql_db import close_db
 
+from odoo.addons.mindx_helpdesk_process.tests.webhook_sink import webhook_sink
+
 from ._system import addon_database, sql
 
 CRON_XMLID = "mindx_helpdesk_process.ir_cron_flag_sla_breaches"
+OUTBOX_CRON_XMLID = "mindx_helpdesk_process.ir_cron_deliver_escalations"
+ALLOW_PRIVATE = "mindx_helpdesk_process.webhook_allow_private"
 # how long a side may take to reach the lock it must wait for (a guard, not a
 # measurement: it returns as soon as the other side waits)
 LOCK_WAIT_GUARD = 30
@@ -483,3 +492,79 @@ def test_two_scans_at_once_flag_and_email_once(system):
         late_cr.commit()
     assert _breaches(db, ticket_id) == [("ack", False), ("resolve", False)]
     assert len(_leader_emails(db, ticket_id)) == 2
+
+
+# -- (d) two runs of the escalation outbox at once ------------------------------------
+
+
+def _run_outbox(env):
+    """The outbox's cron job as ir.cron runs it (one delivery a call)."""
+    cron = env.ref(OUTBOX_CRON_XMLID)
+    cron._callback(cron.cron_name, cron.ir_actions_server_id.id)
+
+
+@contextmanager
+def _private_addresses_allowed(registry):
+    """The test's endpoint is on 127.0.0.1: allowed while the test runs."""
+    with _cursor(registry) as cr:
+        _env(cr)["ir.config_parameter"].set_param(ALLOW_PRIVATE, "True")
+        cr.commit()
+    try:
+        yield
+    finally:
+        with _cursor(registry) as cr:
+            _env(cr)["ir.config_parameter"].set_param(ALLOW_PRIVATE, "False")
+            cr.commit()
+
+
+def _pending_delivery(registry, cast, url):
+    """A committed delivery due since long ago (first in the outbox's order)."""
+    ticket_id = _create_ticket(registry, cast)
+    with _cursor(registry) as cr:
+        delivery = _env(cr)["helpdesk.escalation.delivery"].create(
+            {
+                "ticket_id": ticket_id,
+                "team_id": cast["team"],
+                "kind": "generic",
+                "url": url,
+                "payload": json.dumps({"event": "helpdesk.escalation"}),
+                "next_attempt_date": "2000-01-01 00:00:00",
+            }
+        )
+        cr.commit()
+    return delivery.id
+
+
+def test_two_outbox_runs_post_a_delivery_once(system):
+    """The first run holds the delivery while its endpoint answers; a second run
+    meanwhile skips it without waiting; a third, whose snapshot was taken before
+    the first run committed, runs after that commit and skips it too (its lock
+    fails to serialize). The endpoint hears the escalation once."""
+    registry, cast = system
+    db = registry.db_name
+    with webhook_sink() as sink, _private_addresses_allowed(registry):
+        delivery_id = _pending_delivery(registry, cast, sink.url("/escalations"))
+        answer_now = threading.Event()
+        sink.answer(200, hold=answer_now)
+        with _cursor(registry) as late_cr:
+            late_env = _env(late_cr)
+            late_env.ref(OUTBOX_CRON_XMLID).read(["code"])  # its snapshot, now
+            first = Transaction(registry, SUPERUSER_ID, _run_outbox, retry=False)
+            first.start()
+            assert sink.arrived.wait(LOCK_WAIT_GUARD), "the first run posts"
+            second = Transaction(registry, SUPERUSER_ID, _run_outbox, retry=False)
+            second.start()
+            assert not second.waits_for_a_lock(db), "the second run does not wait"
+            second.finish()
+            assert second.error is None, second.error
+            answer_now.set()
+            first.finish()
+            assert first.error is None, first.error
+            _run_outbox(late_env)  # a snapshot from before the first run's commit
+            late_cr.commit()
+    assert len(sink.requests) == 1, "posted once"
+    assert sql(
+        db,
+        "SELECT state, attempt_count FROM helpdesk_escalation_delivery WHERE id = %s",
+        [delivery_id],
+    ) == [("sent", 1)]

@@ -1,5 +1,6 @@
 from . import helpdesk_cos_policy
 from . import helpdesk_cos_policy_line
+from . import helpdesk_escalation_delivery
 from . import helpdesk_ticket
 from . import helpdesk_ticket_step
 from . import helpdesk_ticket_team

@@ -67,16 +67,9 @@ class HelpdeskIncidentReport(models.AbstractModel):
             "class_label": dict(
                 ticket._fields["class_of_service"]._description_selection(self.env)
             ).get(ticket.class_of_service, ""),
+            # the team's email, channel and webhook (its host: the URL is secret)
             "escalation_to": ", ".join(
-                filter(
-                    None,
-                    [
-                        ticket.team_id.escalation_email,
-                        # sudo: the Dev Team's channel may be private to its
-                        # members; its name is all the report shows
-                        ticket.team_id.escalation_channel_id.sudo().name,
-                    ],
-                )
+                ticket.team_id._escalation_destinations() if ticket.team_id else []
             ),
         }
 

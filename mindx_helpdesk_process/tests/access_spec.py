@@ -26,7 +26,8 @@ OPERATIONS = {"read": "r", "write": "w", "create": "c", "unlink": "u"}
 
 # ir.model.access: what each role may do on a model at all, r(ead) w(rite) c(reate)
 # u(nlink), - nothing. Record rules narrow it down (READABLE). The step and breach
-# logs are written by the process itself (sudo), never by hand: agents only read.
+# logs and the escalation's deliveries are written by the process itself (sudo),
+# never by hand: agents only read (a manager's retry is the process's too).
 ACL_TABLE = """
 model                       portal employee own_agent team_agent agent manager manager_b
 helpdesk.ticket             r      r        rwc       rwc        rwc   rwcu    rwcu
@@ -36,6 +37,7 @@ helpdesk.cos.policy         -      -        r         r          r     rwcu    r
 helpdesk.cos.policy.line    -      -        r         r          r     rwcu    rwcu
 helpdesk.ticket.step        -      -        r         r          r     r       r
 helpdesk.sla.breach         -      -        r         r          r     r       r
+helpdesk.escalation.delivery -     -        r         r          r     r       r
 helpdesk.ticket.step.wizard -      -        rwc       rwc        rwc   rwc     rwc
 helpdesk.ticket.move.wizard -      -        rwc       rwc        rwc   rwc     rwc
 helpdesk.ticket.received.wizard - -      -         -          -     rwc     rwc
@@ -105,6 +107,7 @@ READ_FIELDS = {
     "helpdesk.cos.policy.line": ["class_of_service", "ack_minutes", "priority"],
     "helpdesk.ticket.step": ["ticket_id", "step", "date", "user_id", "target_state"],
     "helpdesk.sla.breach": ["ticket_id", "kind", "deadline", "minutes_late"],
+    "helpdesk.escalation.delivery": ["ticket_id", "state", "url_display", "last_error"],
     "helpdesk.ticket.step.wizard": ["ticket_id", "step", "assessment_note"],
     "helpdesk.ticket.move.wizard": ["ticket_id", "stage_id", "reason"],
     "helpdesk.ticket.received.wizard": ["ticket_id", "received_date", "reason"],
@@ -117,6 +120,7 @@ WRITE_VALUES = {
     "helpdesk.cos.policy.line": {"ack_minutes": 20},
     "helpdesk.ticket.step": {"date": "2026-11-28 22:40:00"},
     "helpdesk.sla.breach": {"done_date": "2026-11-28 22:50:00"},
+    "helpdesk.escalation.delivery": {"state": "sent"},
     "helpdesk.ticket.step.wizard": {"assessment_note": "Whole class blocked"},
     "helpdesk.ticket.move.wizard": {"reason": "Duplicate of HT00002"},
     "helpdesk.ticket.received.wizard": {"reason": "Reported by phone at 08:10"},

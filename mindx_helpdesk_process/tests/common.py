@@ -209,7 +209,8 @@ class AccessFixtures:
     """The access tests' cast (access_spec.py): the roles ProcessFixtures has not
     (agents who see their own or their team's tickets, an employee, another
     customer, the manager of another company), a ticket each role may or may not
-    see, with its step and breach logs, and each company's policy."""
+    see, with its step and breach logs and an escalation delivery, and each
+    company's policy."""
 
     @classmethod
     def _setup_access_fixtures(cls):
@@ -301,6 +302,16 @@ class AccessFixtures:
                     "kind": "ack",
                     "deadline": "2026-11-28 22:45:00",
                     "detected_date": "2026-11-28 22:50:00",
+                }
+            )
+            cls.env["helpdesk.escalation.delivery"].create(
+                {
+                    "ticket_id": ticket.id,
+                    "team_id": ticket.team_id.id,
+                    "kind": "teams",
+                    "url": "https://hooks.example.com/workflows/x?sig=secret",
+                    "payload": "{}",
+                    "state": "failed",
                 }
             )
         cls.users = {

@@ -113,6 +113,12 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
                 "kind": "resolve",
                 "deadline": "2026-11-29 02:35:00",
             },
+            "helpdesk.escalation.delivery": {
+                "ticket_id": ticket.id,
+                "kind": "generic",
+                "url": "https://hooks.example.com/escalations",
+                "payload": "{}",
+            },
             "helpdesk.ticket.step.wizard": {"ticket_id": ticket.id, "step": "assess"},
             "helpdesk.ticket.move.wizard": {
                 "ticket_id": ticket.id,
@@ -137,6 +143,8 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
             record = ticket.process_step_ids
         elif model == "helpdesk.sla.breach":
             record = ticket.sla_breach_ids
+        elif model == "helpdesk.escalation.delivery":
+            record = ticket.escalation_delivery_ids
         elif model in spare:
             record = spare[model]
         else:
@@ -208,12 +216,14 @@ class TestAccessOrm(AccessFixtures, HelpdeskProcessCommon):
 
     def test_step_and_breach_logs_follow_their_ticket(self):
         """An agent who sees only their own tickets, or a manager of another
-        company, must not read (nor find) the step or breach logs of tickets they
-        cannot open: each log names its ticket, its agent and its message."""
+        company, must not read (nor find) the step or breach logs, nor the
+        escalation's deliveries, of tickets they cannot open: each log names its
+        ticket, its agent and its message."""
         all_tickets = self.env["helpdesk.ticket"].union(*self.tickets.values())
         for model, field in (
             ("helpdesk.ticket.step", "process_step_ids"),
             ("helpdesk.sla.breach", "sla_breach_ids"),
+            ("helpdesk.escalation.delivery", "escalation_delivery_ids"),
         ):
             for role in ROLES:
                 user = self.users[role]

@@ -151,3 +151,55 @@ class TestSudoAudit(AccessFixtures, HelpdeskProcessCommon):
             channel.with_user(self.agent).message_post(
                 body="hello", message_type="comment"
             )
+
+    def test_sudo_escalation_outbox(self):
+        """Covers the outbox's sudo(): `team.sudo()` (the URL) in the step wizard
+        and in _enqueue, `self.sudo().create` there, the cron's
+        `sudo()._trigger`, `ir.config_parameter.sudo()` in _allow_private and
+        `failed.sudo()` in action_retry: the agent's escalation records a delivery
+        to the URL the manager set and wakes the cron, yet the agent can neither
+        read that URL, nor create, edit or retry a delivery, nor touch the cron;
+        a manager retries only what their companies' rules let them read."""
+        self.team.write(
+            {
+                "escalation_webhook_kind": "slack",
+                "escalation_webhook_url": "https://hooks.slack.com/services/T/B/X",
+            }
+        )
+        ticket = self.tickets["ticket"]
+        self._log_step(
+            ticket,
+            "escalate",
+            investigation_findings="Response time 2 s -> 35 s",
+            escalation_request="Temporary fix now",
+        )
+        delivery = ticket.escalation_delivery_ids.filtered(
+            lambda d: d.state == "pending"
+        )
+        self.assertEqual(delivery.with_user(self.manager).url[-6:], "/T/B/X")
+        cron = self.env.ref("mindx_helpdesk_process.ir_cron_deliver_escalations")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        agent_delivery = delivery.with_user(self.agent)
+        for operation in (
+            lambda: agent_delivery.read(["url"]),
+            lambda: agent_delivery.write({"state": "sent"}),
+            lambda: agent_delivery.unlink(),
+            lambda: self.env["helpdesk.escalation.delivery"]
+            .with_user(self.agent)
+            .create(
+                {"ticket_id": ticket.id, "kind": "slack", "url": "x", "payload": "{}"}
+            ),
+            lambda: self.team.with_user(self.agent).read(["escalation_webhook_url"]),
+            lambda: cron.with_user(self.agent).read(["code"]),
+            lambda: self.env["ir.config_parameter"]
+            .with_user(self.agent)
+            .set_param("mindx_helpdesk_process.webhook_allow_private", "True"),
+        ):
+            with self.assertRaises(AccessError):
+                operation()
+        with self.assertRaisesRegex(UserError, "Only helpdesk managers"):
+            ticket.escalation_delivery_ids.with_user(self.agent).action_retry()
+        other = self.tickets["ticket_b"].escalation_delivery_ids
+        with self.assertRaises(AccessError):
+            other.with_user(self.manager).action_retry()
+        self.assertEqual(other.state, "failed")

@@ -6,7 +6,9 @@
 - numbers: checks of integer values before the ORM or PostgreSQL sees them;
 - email_headers: whether a machine sent an incoming email, when it arrived;
 - email_text: what a customer's email says (users affected, ticket number, date)
-  and how their words are shown.
+  and how their words are shown;
+- webhook: the escalation's body for Microsoft Teams, Slack or generic JSON, and
+  a poster that reaches only the addresses it checked.
 """
 
-from . import email_headers, email_text, numbers, working_time
+from . import email_headers, email_text, numbers, webhook, working_time

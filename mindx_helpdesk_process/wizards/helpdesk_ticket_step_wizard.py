@@ -130,6 +130,13 @@ class HelpdeskTicketStepWizard(models.TransientModel):
             for fname in STEP_FIELDS[self.step]
             if self[fname] or isinstance(self[fname], bool)
         ]
+        if self.step == "escalate" and self.ticket_id.team_id:
+            lines.append(
+                Markup("<li><b>{}:</b> {}</li>").format(
+                    self.env._("Sent to"),
+                    ", ".join(self.ticket_id.team_id._escalation_destinations()),
+                )
+            )
         if self.step == "assess":
             lines.insert(
                 0,
@@ -148,13 +155,20 @@ class HelpdeskTicketStepWizard(models.TransientModel):
         return value
 
     def _send_escalation(self):
-        """Tell the Dev Team: email to the team's address and/or its channel."""
+        """Tell the Dev Team: email to the team's address, its channel, its
+        webhook (Microsoft Teams, Slack, JSON), whichever are set.
+
+        The webhook is posted by a scheduled action (helpdesk.escalation.delivery):
+        the agent's step records it and returns without waiting for the network.
+        """
         ticket, team = self.ticket_id, self.ticket_id.team_id
-        if not (team.escalation_email or team.escalation_channel_id):
+        # sudo: the webhook URL is the managers' secret; the agent escalates to it
+        webhook_url = team.sudo().escalation_webhook_url
+        if not (team.escalation_email or team.escalation_channel_id or webhook_url):
             raise UserError(
                 self.env._(
                     "Team %(team)s has no escalation destination: set the Dev Team "
-                    "email or channel in the team's settings (Helpdesk > "
+                    "email, channel or webhook in the team's settings (Helpdesk > "
                     "Configuration > Teams).",
                     team=team.display_name or self.env._("(no team)"),
                 )
@@ -177,4 +191,6 @@ class HelpdeskTicketStepWizard(models.TransientModel):
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
+        if webhook_url:
+            self.env["helpdesk.escalation.delivery"]._enqueue(ticket, team)
         return messages

@@ -13,9 +13,11 @@
 - customer.py: what the customer says, by email (mail gateway) or the portal:
   new tickets, replies, confirmations, reminders;
 - major_incident.py: reports linked to one main ticket, whose class counts
-  every report's users.
+  every report's users;
+- escalation.py: the escalation's deliveries to the Dev Team's webhook (the
+  outbox is helpdesk.escalation.delivery's).
 
 docs/PROCESS.md describes the process these files implement.
 """
 
-from . import gate, steps, class_of_service, sla, customer, major_incident
+from . import gate, steps, class_of_service, sla, customer, major_incident, escalation
