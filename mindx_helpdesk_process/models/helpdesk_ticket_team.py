@@ -102,7 +102,8 @@ class HelpdeskTicketTeam(models.Model):
 
     def action_escalation_webhook_test(self):
         """Post a test message now, and say how it went (a manager's button: the
-        answer is the point, so it does not go through the outbox)."""
+        answer is the point, so it does not go through the outbox). Long for
+        its two notifications' texts (sent, failed), written out in full."""
         self.ensure_one()
         if not self.env.user.has_group(MANAGERS):
             raise UserError(

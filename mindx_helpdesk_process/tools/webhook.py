@@ -179,7 +179,10 @@ def teams_payload(data):
     """The message a Workflows "When a Teams webhook request is received" trigger
     takes: one attachment holding an Adaptive Card (1.4, which Teams renders on
     desktop and mobile), posted by the workflow's "Post card in a chat or
-    channel" action from attachments[0].content."""
+    channel" action from attachments[0].content.
+
+    One literal, element by element, so that it reads like the Adaptive Card
+    schema it follows: hence its length."""
     labels = _labels(data)
     body = [
         _teams_text(_title(data, labels), weight="Bolder", size="Large"),
@@ -266,7 +269,10 @@ def _slack_section(heading, text, budget=SLACK_SECTION_LIMIT):
 
 def slack_payload(data):
     """An incoming webhook's message: Block Kit blocks, and `text`, the short
-    version Slack shows in notifications."""
+    version Slack shows in notifications.
+
+    One literal, block by block, so that it reads like Slack's documented JSON
+    (and is checked against it): hence its length."""
     labels = _labels(data)
     title = _title(data, labels)
     fields = [

@@ -133,31 +133,13 @@ class HelpdeskTicket(models.Model):
                 self.env._("Please say why you withdraw the request: write a reason.")
             )
         for ticket in self:
-            if ticket.process_role not in ("new", "in_progress", "waiting"):
-                raise UserError(
-                    self.env._(
-                        "Request %(ticket)s can no longer be withdrawn (%(stage)s). "
-                        "Reply to our last email instead.",
-                        ticket=ticket.number or ticket.id,
-                        stage=ticket.stage_id.display_name,
-                    )
-                )
+            cancelled = ticket._process_withdrawal_stage()
             title = ticket._process_agent_env()._(
                 "Withdrawn by the customer (%(name)s)", name=self.env.user.name
             )
             # sudo: the customer may not write tickets; the move goes through the
             # gate with their reason (cancelling needs one)
             recorder = ticket.sudo().with_context(mindx_move_reason=reason)
-            cancelled = recorder._process_stage_for_role("cancelled")
-            if not cancelled:
-                raise UserError(
-                    self.env._(
-                        "Request %(ticket)s cannot be withdrawn here (its team has "
-                        "no stage for cancelled requests). Reply to our last email "
-                        "instead.",
-                        ticket=ticket.number or ticket.id,
-                    )
-                )
             recorder.write({"stage_id": cancelled.id})
             recorder._process_log_note(reason, title=title)
             recorder._process_ask_agent(
@@ -166,6 +148,32 @@ class HelpdeskTicket(models.Model):
                 ),
                 reason,
             )
+
+    def _process_withdrawal_stage(self):
+        """Where a withdrawn request goes (its team's Cancelled stage); refused
+        in words when it is no longer open or its team has none."""
+        self.ensure_one()
+        if self.process_role not in ("new", "in_progress", "waiting"):
+            raise UserError(
+                self.env._(
+                    "Request %(ticket)s can no longer be withdrawn (%(stage)s). "
+                    "Reply to our last email instead.",
+                    ticket=self.number or self.id,
+                    stage=self.stage_id.display_name,
+                )
+            )
+        # sudo: the customer may not read the stages' configuration
+        cancelled = self.sudo()._process_stage_for_role("cancelled")
+        if not cancelled:
+            raise UserError(
+                self.env._(
+                    "Request %(ticket)s cannot be withdrawn here (its team has no "
+                    "stage for cancelled requests). Reply to our last email "
+                    "instead.",
+                    ticket=self.number or self.id,
+                )
+            )
+        return cancelled
 
     def _check_speaks_for_customer(self):
         """Only the process (superuser) or the ticket's customer confirms."""
