@@ -277,8 +277,27 @@ class HelpdeskSlaBreach(models.Model):
     def _close_answered(self, tickets, step):
         """A step done closes the open breaches (and their activities) it answers."""
         kinds = sla_rules.CLOSED_BY_STEP.get(step, ())
-        # sudo: whoever may do the step closes its breaches, even where the breach
-        # log's rules (an agent following another team's ticket) hide them
+        self._close_open(
+            tickets,
+            kinds,
+            lambda env: env._("Done: %(step)s", step=tickets._process_step_label(step)),
+        )
+
+    @api.model
+    def _close_cancelled(self, tickets):
+        """A cancelled ticket (spam, a duplicate, a withdrawn request) owes no
+        step: its open breaches and their activities are closed, not left to
+        the agents' to-do lists."""
+        self._close_open(
+            tickets,
+            [code for code, _label in sla_rules.KIND_SELECTION],
+            lambda env: env._("The ticket was cancelled."),
+        )
+
+    @api.model
+    def _close_open(self, tickets, kinds, feedback):
+        # sudo: whoever may do the step (or cancel) closes the breaches, even
+        # where the breach log's rules (another team's ticket) hide them
         breaches = tickets.sudo().sla_breach_ids.filtered(
             lambda b: b.kind in kinds and not b.done_date
         )
@@ -287,9 +306,7 @@ class HelpdeskSlaBreach(models.Model):
                 {"done_date": fields.Datetime.now(), "done_user_id": self.env.uid}
             )
             breaches.activity_id.with_env(self.env).action_feedback(
-                feedback=self.env._(
-                    "Done: %(step)s", step=tickets._process_step_label(step)
-                )
+                feedback=feedback(self.env)
             )
 
     def _announce(self):

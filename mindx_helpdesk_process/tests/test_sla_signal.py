@@ -264,3 +264,19 @@ class TestSlaSignal(HelpdeskProcessCommon):
             with self.subTest(view=view):
                 self.assertIn('default_order="sla_next_deadline', arch)
                 self.assertIn('widget="sla_countdown"', arch)
+
+    def test_a_cancelled_ticket_leaves_no_breach_open(self):
+        """Spam, a duplicate, a withdrawn request: no step is owed any more, so
+        its breaches and their activities are closed, not left to the agent."""
+        ticket = self._ticket(10, at(0, "08:00"))
+        self._run_cron(at(0, "08:30"))
+        breach = ticket.sla_breach_ids
+        self.assertTrue(breach.activity_id)
+        with freeze_all_time(at(0, "08:40")):
+            ticket.with_user(self.agent).with_context(
+                mindx_move_reason="Duplicate of another report"
+            ).write({"stage_id": self.stage_by_role["cancelled"].id})
+        self.assertTrue(breach.done_date)
+        self.assertFalse(breach.activity_id.exists(), "the activity is done")
+        self.assertFalse(ticket.sla_status, "no service owed")
+        self.assertFalse(self._run_cron(at(0, "10:00")), "nothing flagged later")

@@ -342,7 +342,10 @@ class HelpdeskTicket(models.Model):
             tickets.sudo().write({"sla_status": status})
 
     def _sla_on_stage_change(self, stage):
-        """Stop the resolution clock in pause stages, restart it when leaving."""
+        """Stop the resolution clock in pause stages, restart it when leaving;
+        a cancelled ticket's open breaches are closed."""
+        if stage.process_role == "cancelled":
+            self.env["helpdesk.sla.breach"]._close_cancelled(self)
         now = fields.Datetime.now()
         for ticket in self:
             pausing = ticket.cos_policy_id._sla_pauses_in(stage)
