@@ -166,3 +166,21 @@ class TestMajorIncident(HelpdeskProcessCommon):
         arch = tickets.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
         self.assertIn("o_mindx_major_incident", arch)
         self.assertIn("o_mindx_incident_report", arch)
+
+    def test_the_incident_report_lists_the_reports_and_their_customers(self):
+        main, report = self._reports(count=2)
+        other = self.env["res.partner"].create({"name": "Pham Van Nam"})
+        report.partner_id = other
+        self._link(report, main)
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "mindx_helpdesk_process.report_helpdesk_incident", main.ids
+        )
+        html = html.decode()
+        self.assertIn("Linked reports", html)
+        self.assertIn(report.display_name, html)
+        self.assertIn("Pham Van Nam", html)
+        self.assertIn("24 users affected across", html)
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "mindx_helpdesk_process.report_helpdesk_incident", report.ids
+        )
+        self.assertIn(main.display_name, html.decode())
