@@ -404,7 +404,12 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         delivery = ticket.escalation_delivery_ids
         self._deliver()
         self.assertEqual(delivery.state, "pending")
-        self.assertIn("no answer in time", delivery.last_error)
+        self.assertEqual(delivery.attempt_count, 1)
+        # a read timeout; under libfaketime (the moved-clock runs) the client
+        # may see the connection dropped instead: a retried failure either way
+        self.assertRegex(
+            delivery.last_error, "no answer in time|closed connection|cannot connect"
+        )
         self.assertNotIn("SECRET", delivery.last_error)
         self._make_due(delivery)
         self._deliver()
