@@ -19,7 +19,9 @@ class SatisfactionFixtures:
     @classmethod
     def _resolved_ticket(cls, **values):
         """A ticket fixed, announced and confirmed: the closure email is next."""
-        ticket = cls._create_ticket(user_id=cls.agent.id, **values)
+        ticket = cls._create_ticket(
+            user_id=cls.agent.id, received_date=cls._hours_ago(2), **values
+        )
         cls._force_stage(ticket, "resolved")
         ticket.write({**SATISFY["resolve"], **SATISFY["confirm"]})
         return ticket
@@ -91,9 +93,9 @@ class TestSatisfaction(SatisfactionFixtures, HelpdeskProcessCommon):
             self._force_stage(ticket, "waiting")
         self.assertTrue(ticket.rating_ids, "the stage's rating request was sent")
 
-    def _rate(self, ticket, rate, feedback=""):
+    def _rate(self, ticket, rate, feedback="", token=None):
         """What the rating route does with the customer's click (sudo, token)."""
-        token = ticket._rating_get_access_token()
+        token = token or ticket._rating_get_access_token()
         return ticket.sudo().rating_apply(rate, token=token, feedback=feedback)
 
     def _follow_ups(self, ticket):
@@ -113,7 +115,7 @@ class TestSatisfaction(SatisfactionFixtures, HelpdeskProcessCommon):
         message = ticket.message_ids.filtered(lambda m: m.rating_id == rating)
         self.assertIn("lớp học bị gián đoạn", message.body)
         # the customer changes their comment: no second follow-up
-        self._rate(ticket, 1, "Quá chậm")
+        self._rate(ticket, 1, "Quá chậm", token=rating.access_token)
         self.assertEqual(len(ticket.activity_ids), 1)
 
     def test_happy_or_okay_rating_asks_nothing(self):
