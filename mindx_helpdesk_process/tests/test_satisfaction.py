@@ -52,7 +52,9 @@ class TestSatisfaction(SatisfactionFixtures, HelpdeskProcessCommon):
             self._send_step_email(ticket, "close")
             self._log_step(ticket, "summary", lessons_learned="Index the table")
         self.assertEqual(ticket.process_role, "closed")
-        return [mail for mail in self._mails if self.customer.email in mail["email_to"][0]]
+        return [
+            mail for mail in self._mails if self.customer.email in mail["email_to"][0]
+        ]
 
     def test_one_email_at_closure_with_the_rating_links(self):
         ticket = self._resolved_ticket()
