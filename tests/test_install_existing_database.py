@@ -23,7 +23,7 @@ DONE_RATING_TEMPLATE = (
 )
 DONE_RATING_TEMPLATE_SET = (
     f"UPDATE helpdesk_ticket_stage SET rating_mail_template_id = ({RATING_TEMPLATE}) "
-    f"WHERE id = ({DONE_STAGE})"
+    f"WHERE id = ({DONE_STAGE}) RETURNING id"
 )
 
 
