@@ -1,7 +1,11 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import json
+
 from odoo.tools import sql
+
+from .models.helpdesk_ticket_stage import RATING_TEMPLATES_PARAM
 
 
 def pre_init_hook(env):
@@ -22,8 +26,8 @@ def pre_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Give back helpdesk_mgmt's menus and groups and our Resolved stage as they
-    should be.
+    """Give back helpdesk_mgmt's menus and groups, helpdesk_mgmt_rating's stage
+    rating templates and our Resolved stage as they should be.
 
     helpdesk_mgmt's Reporting menu was opened to agents for the compliance
     analysis (and its ticket analysis kept for managers): both go back to
@@ -35,6 +39,7 @@ def uninstall_hook(env):
     to the admin, like any stage they created.
     """
     _restore_reporting_menus(env)
+    _restore_rating_templates(env)
     resolved = env.ref(
         "mindx_helpdesk_process.helpdesk_ticket_stage_resolved",
         raise_if_not_found=False,
@@ -48,6 +53,20 @@ def uninstall_hook(env):
                 ("res_id", "=", resolved.id),
             ]
         ).unlink()
+
+
+def _restore_rating_templates(env):
+    """helpdesk_mgmt_rating's Rating Email Templates removed at installation
+    (the closure email asked for the rating) go back on their stages."""
+    params = env["ir.config_parameter"].sudo()
+    removed = json.loads(params.get_param(RATING_TEMPLATES_PARAM) or "{}")
+    stages = env["helpdesk.ticket.stage"].with_context(active_test=False)
+    for stage_id, template_id in removed.items():
+        stage = stages.browse(int(stage_id)).exists()
+        template = env["mail.template"].browse(template_id).exists()
+        if stage and template and not stage.rating_mail_template_id:
+            stage.rating_mail_template_id = template
+    params.set_param(RATING_TEMPLATES_PARAM, False)
 
 
 def _restore_reporting_menus(env):

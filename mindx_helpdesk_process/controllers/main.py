@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+from odoo.addons.rating.controllers.main import Rating
 
 
 class HelpdeskProcessTicketController(HelpdeskTicketController):
@@ -65,3 +66,35 @@ class HelpdeskProcessTicketController(HelpdeskTicketController):
         except UserError as error:
             raise werkzeug.exceptions.BadRequest(error.args[0]) from error
         return request.redirect(f"/my/ticket/{ticket.id}?mindx_done=withdrawn")
+
+
+class HelpdeskProcessRatingController(Rating):
+    @http.route()
+    def action_submit_rating(self, token, rate=0, **kwargs):
+        """The rating of a ticket, given by its customer only.
+
+        Odoo's rating page (`/rate/<token>/<rate>`) shows a logged-in user of
+        another company that the rating is not theirs, but its form's target
+        takes their rating anyway: for a ticket, the same refusal there too. A
+        visitor who is not logged in rates with the token of the email, as in
+        Odoo.
+        """
+        rating, record_sudo = self._get_rating_and_record(token)
+        user = request.env.user
+        if (
+            rating.res_model == "helpdesk.ticket"
+            and not user._is_public()
+            and user.partner_id.commercial_partner_id
+            != rating.partner_id.commercial_partner_id
+        ):
+            return request.render(
+                "rating.rating_external_page_invalid_partner",
+                {
+                    "model_name": request.env["ir.model"]
+                    ._get(rating.res_model)
+                    .display_name,
+                    "name": record_sudo.display_name,
+                    "web_base_url": rating.get_base_url(),
+                },
+            )
+        return super().action_submit_rating(token, rate=rate, **kwargs)

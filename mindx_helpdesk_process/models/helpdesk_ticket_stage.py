@@ -1,9 +1,15 @@
 # Copyright 2026 MindX
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .process_rules import PROCESS_ROLES
+
+# the Rating Email Templates (helpdesk_mgmt_rating) removed from the stages with
+# the role Closed at installation, {stage id: template id}, given back on uninstall
+RATING_TEMPLATES_PARAM = "mindx_helpdesk_process.removed_rating_templates"
 
 # helpdesk_mgmt's stages (and ours) and the process role each one plays. Looked up
 # by XML id, not by name: admins rename stages, and a stage deleted before we were
@@ -151,3 +157,23 @@ class HelpdeskTicketStage(models.Model):
         )
         if done and template and done.mail_template_id == template:
             done.mail_template_id = False
+        self._install_rating_templates()
+
+    @api.model
+    def _install_rating_templates(self):
+        """The stages with the role Closed send no rating email of their own.
+
+        The closure email asks for the rating (helpdesk_mgmt_rating's Rating
+        Email Template on such a stage would be a second email, and is not sent
+        anyway: helpdesk.ticket._send_ticket_rating_mail). The templates
+        removed are remembered so that uninstalling gives them back
+        (hooks.uninstall_hook).
+        """
+        stages = self.with_context(active_test=False).search(
+            [("process_role", "=", "closed"), ("rating_mail_template_id", "!=", False)]
+        )
+        removed = {str(s.id): s.rating_mail_template_id.id for s in stages}
+        if removed:
+            params = self.env["ir.config_parameter"].sudo()
+            params.set_param(RATING_TEMPLATES_PARAM, json.dumps(removed))
+            stages.rating_mail_template_id = False

@@ -157,6 +157,33 @@ class HelpdeskIncidentReport(models.AbstractModel):
                 "target": "",
                 "state": "met" if ticket.summary_date else "missed",
             },
+        ] + self._satisfaction(ticket)
+
+    def _satisfaction(self, ticket):
+        """The customer's last rating (helpdesk_mgmt_rating's), when they gave
+        one: its face in words and their comment; no row without a rating."""
+        # sudo: the ratings of a ticket the reader may read (checked above)
+        ratings = ticket.sudo().rating_ids.filtered(
+            lambda r: r.consumed and r.rating >= 1
+        )
+        if not ratings:
+            return []
+        rating = ratings.sorted(lambda r: (r.write_date, r.id))[-1]
+        face = dict(rating._fields["rating_text"]._description_selection(self.env))[
+            rating.rating_text
+        ]
+        feedback = shorten(
+            " ".join((rating.feedback or "").split()),
+            EXCERPT_LENGTH,
+            placeholder=" …",
+        )
+        return [
+            {
+                "label": self.env._("Customer satisfaction"),
+                "value": f"{face}: “{feedback}”" if feedback else face,
+                "target": "",
+                "state": False,
+            }
         ]
 
     @api.model

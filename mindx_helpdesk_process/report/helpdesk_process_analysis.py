@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.rating.models.rating_data import RATING_LIMIT_SATISFIED
+
 from ..models.helpdesk_cos_policy import CLASSES_OF_SERVICE
 from ..models.process_rules import PROCESS_ROLES
 
@@ -12,6 +14,7 @@ RATES = {
     "ack_rate": ("ack_met", "ack_due"),
     "update_rate": ("update_met", "update_due"),
     "resolve_rate": ("resolve_met", "resolve_due"),
+    "satisfaction_rate": ("rating_positive", "rating_count"),
 }
 PERCENTILES = {
     "ack_minutes_median": ("ack_minutes", 0.5),
@@ -107,6 +110,25 @@ class HelpdeskProcessAnalysis(models.Model):
         string="Escalation breaches", readonly=True
     )
     breach_resolve_count = fields.Integer(string="Resolution breaches", readonly=True)
+    rating_count = fields.Integer(
+        string="Ratings",
+        readonly=True,
+        help="Satisfaction ratings the customer gave (one click on a face of the "
+        "closure email's rating request).",
+    )
+    rating_positive = fields.Integer(
+        string="Satisfied ratings",
+        readonly=True,
+        help="Ratings with the happy face (Satisfied, 5).",
+    )
+    satisfaction_rate = MeasuredFloat(
+        string="% satisfied",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 1),
+        help="Share of the ratings that are Satisfied (the happy face, 5); Okay "
+        "(3) and Not satisfied (1) are not. Empty while no customer has rated.",
+    )
 
     @property
     def _table_query(self):
@@ -132,14 +154,20 @@ class HelpdeskProcessAnalysis(models.Model):
                 COALESCE(b.ack, 0) AS breach_ack_count,
                 COALESCE(b.updates, 0) AS breach_update_count,
                 COALESCE(b.escalation, 0) AS breach_escalation_count,
-                COALESCE(b.resolve, 0) AS breach_resolve_count
+                COALESCE(b.resolve, 0) AS breach_resolve_count,
+                COALESCE(r.total, 0) AS rating_count,
+                COALESCE(r.positive, 0) AS rating_positive,
+                CASE WHEN r.total > 0
+                    THEN 100.0 * r.positive / r.total END AS satisfaction_rate
             FROM helpdesk_ticket t
             LEFT JOIN (%(updates)s) u ON u.ticket_id = t.id
             LEFT JOIN (%(breaches)s) b ON b.ticket_id = t.id
+            LEFT JOIN (%(ratings)s) r ON r.ticket_id = t.id
             CROSS JOIN LATERAL (%(figures)s) d
             """,
             updates=self._updates_query(),
             breaches=self._breaches_query(),
+            ratings=self._ratings_query(),
             figures=self._figures_query(),
         )
 
@@ -172,6 +200,21 @@ class HelpdeskProcessAnalysis(models.Model):
               FROM helpdesk_sla_breach br
              GROUP BY br.ticket_id
             """
+        )
+
+    def _ratings_query(self):
+        """The customers' ratings per ticket (helpdesk_mgmt_rating's, Odoo's
+        rating.rating): given ones only, a request not answered is no rating."""
+        return SQL(
+            """
+            SELECT res_id AS ticket_id,
+                   COUNT(*) AS total,
+                   COUNT(*) FILTER (WHERE rating >= %(satisfied)s) AS positive
+              FROM rating_rating
+             WHERE res_model = 'helpdesk.ticket' AND consumed AND rating >= 1
+             GROUP BY res_id
+            """,
+            satisfied=RATING_LIMIT_SATISFIED,
         )
 
     def _figures_query(self):

@@ -26,6 +26,8 @@ MEASURES = [
     "breach_ack_count:sum",
     "breach_update_count:sum",
     "breach_resolve_count:sum",
+    "satisfaction_rate:avg",
+    "rating_count:sum",
 ]
 # what may not have happened yet: a rate with no deadline behind us, a time to ACK
 # or to resolve with no ACK or resolution yet; empty then, never 0
@@ -39,6 +41,7 @@ UNMEASURED = [
     "resolve_minutes",
     "resolve_minutes_median",
     "resolve_minutes_p90",
+    "satisfaction_rate",
 ]
 
 
@@ -291,6 +294,48 @@ class TestProcessAnalysis(HelpdeskProcessCommon):
             self.assertIs(group[fname], False, f"pivot: {fname}")
             self.assertIs(record[fname], False, f"record: {fname}")
         self.assertEqual(set(exported), {""}, "export")
+
+    def _rating(self, ticket, rate, consumed=True):
+        """A customer's rating of the ticket, as Odoo's rating route leaves it."""
+        return self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                "res_id": ticket.id,
+                "partner_id": self.customer.id,
+                "rating": rate,
+                "consumed": consumed,
+            }
+        )
+
+    def test_satisfaction_weighted_by_ratings(self):
+        """% satisfied counts ratings, not tickets: A rated Satisfied twice (a
+        reopened ticket rated again), B Not satisfied, F Okay; D was asked and
+        has not answered (no rating); C never asked (empty)."""
+        self._rating(self.ticket_a, 5)
+        self._rating(self.ticket_a, 5)
+        self._rating(self.ticket_b, 1)
+        self._rating(self.ticket_f, 3)
+        self._rating(self.ticket_d, 0, consumed=False)
+        self.env.flush_all()
+        priority = self._priority_row()
+        self.assertEqual(priority["rating_count:sum"], 3)
+        # 2 of 3 ratings (the tickets' average would say 50 %)
+        self.assertAlmostEqual(priority["satisfaction_rate:avg"], 200 / 3)
+        by_agent = {row["user_id"]: row for row in self._figures(["user_id"])}
+        self.assertAlmostEqual(by_agent[self.agent]["satisfaction_rate:avg"], 200 / 3)
+        self.assertAlmostEqual(by_agent[self.other_agent]["satisfaction_rate:avg"], 0)
+        by_month = {
+            row["received_date:month"].month: row["satisfaction_rate:avg"]
+            for row in self._figures(["received_date:month"])
+        }
+        self.assertAlmostEqual(by_month[10], 200 / 3)
+        self.assertAlmostEqual(by_month[11], 0.0)
+        by_team = self._figures(["team_id"])[0]
+        self.assertEqual(by_team["rating_count:sum"], 4)
+        self.assertAlmostEqual(by_team["satisfaction_rate:avg"], 50.0)
+        self._assert_empty(self.ticket_d, ["satisfaction_rate"])
+        row = self._list_row(self.ticket_a, ["satisfaction_rate", "rating_count"])
+        self.assertEqual((row["satisfaction_rate"], row["rating_count"]), (100.0, 2))
 
     def test_graph_reads_bars_side_by_side(self):
         """Rates side by side: a stacked graph would add two classes' 100 % up to

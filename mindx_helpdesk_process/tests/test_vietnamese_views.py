@@ -12,7 +12,7 @@ from odoo.tests import tagged
 
 from .common import PROCESS_STAGE_ROLES, HelpdeskProcessCommon
 
-MODULES = ("helpdesk_mgmt", "mindx_helpdesk_process")
+MODULES = ("helpdesk_mgmt", "helpdesk_mgmt_rating", "mindx_helpdesk_process")
 # Words of helpdesk_mgmt's English screens; none may be left whole in Vietnamese
 # (not the ones Vietnamese uses as they are: Ticket, Helpdesk, Email, SLA).
 ENGLISH = (

@@ -15,9 +15,12 @@
 - major_incident.py: reports linked to one main ticket, whose class counts
   every report's users;
 - escalation.py: the escalation's deliveries to the Dev Team's webhook (the
-  outbox is helpdesk.escalation.delivery's).
+  outbox is helpdesk.escalation.delivery's);
+- satisfaction.py: the rating the closure email asks for (OCA's
+  helpdesk_mgmt_rating), the follow-up of an unhappy one.
 
 docs/PROCESS.md describes the process these files implement.
 """
 
 from . import gate, steps, class_of_service, sla, customer, major_incident, escalation
+from . import satisfaction
