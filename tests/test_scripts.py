@@ -41,6 +41,11 @@ def _require_odoo_src(tmp_path, repo):
     """Run lib.sh's require_odoo_src as a README command would, without ODOO_SRC."""
     env = {key: value for key, value in os.environ.items() if key != "ODOO_SRC"}
     env.update(MINDX_ODOO_REPO=str(repo), MINDX_ODOO_DIR=str(tmp_path / "odoo-18.0"))
+    return _run_lib_sh(env)
+
+
+def _run_lib_sh(env):
+    """lib.sh's require_odoo_src in `env`; it prints the ODOO_SRC it settled on."""
     return subprocess.run(
         [
             "bash",
@@ -97,17 +102,7 @@ def test_odoo_src_wins_when_set(tmp_path, fake_remote):
     tree = tmp_path / "my-odoo"
     _git("clone", "-q", str(fake_remote), str(tree))
     env = dict(os.environ, ODOO_SRC=str(tree), MINDX_ODOO_REPO="file:///nowhere.git")
-    result = subprocess.run(
-        [
-            "bash",
-            "-c",
-            f'source "{LIB_SH}"; require_odoo_src; echo "ODOO_SRC=$ODOO_SRC"',
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _run_lib_sh(env)
     assert result.returncode == 0, result.stderr
     assert f"ODOO_SRC={tree}" in result.stdout
     assert "fetching" not in result.stderr

@@ -62,8 +62,7 @@ class MailComposeMessage(models.TransientModel):
         step = self.process_step if self.model == "helpdesk.ticket" else False
         tickets = self.env["helpdesk.ticket"].browse(res_ids if step else [])
         if step:
-            tickets._process_check_step_allowed()
-            tickets._process_check_step_fits(step)
+            tickets._process_check_step(step)
         messages = super()._action_send_mail_comment(res_ids)
         for message in messages if step else ():
             ticket = tickets.browse(message.res_id)

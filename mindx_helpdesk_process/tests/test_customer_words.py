@@ -138,23 +138,27 @@ class TestCustomerWords(HelpdeskProcessCommon):
         ticket.sudo().resolution_date = self._hours_ago(1)
         return ticket
 
-    def test_reply_to_the_resolution_suggests_only_the_customers_words(self):
-        """Through the mail gateway: a Gmail reply quoting our email; the
-        suggestion, the agent's activity and the confirmation hold only the
-        customer's words."""
-        ticket = self._resolved_ticket()
-        html, written = REPLIES["gmail_vietnamese_signature"]
+    def _reply(self, template, **values):
+        """The customer's reply to the first email, through the mail gateway."""
         with self.mock_mail_gateway():
             self.format_and_process(
-                HTML_REPLY,
+                template,
                 '"Nguyen Thi Ha" <ha.nguyen@customer.example.com>',
                 self.team_alias_email,
                 subject="Re: [HT] LMS chậm",
                 target_model="helpdesk.ticket",
                 msg_id="<reply@customer.example.com>",
                 extra="In-Reply-To: <first@customer.example.com>\n",
-                html=html,
+                **values,
             )
+
+    def test_reply_to_the_resolution_suggests_only_the_customers_words(self):
+        """Through the mail gateway: a Gmail reply quoting our email; the
+        suggestion, the agent's activity and the confirmation hold only the
+        customer's words."""
+        ticket = self._resolved_ticket()
+        html, written = REPLIES["gmail_vietnamese_signature"]
+        self._reply(HTML_REPLY, html=html)
         self.assertEqual(ticket.confirmation_suggestion, written)
         self.assertNotIn("khắc phục", ticket.activity_ids.note)
         self.assertIn("không đăng nhập được", ticket.activity_ids.note)
@@ -165,17 +169,10 @@ class TestCustomerWords(HelpdeskProcessCommon):
         ticket = self._resolved_ticket()
         html, written = REPLIES["plain_quoted_vietnamese"]
         text = html.removeprefix("<pre>").removesuffix("</pre>")
-        with self.mock_mail_gateway():
-            self.format_and_process(
-                INBOUND_EMAIL,
-                '"Nguyen Thi Ha" <ha.nguyen@customer.example.com>',
-                self.team_alias_email,
-                subject="Re: [HT] LMS chậm",
-                target_model="helpdesk.ticket",
-                msg_id="<reply@customer.example.com>",
-                extra="In-Reply-To: <first@customer.example.com>\n",
-                date=email_date(fields.Datetime.now().replace(tzinfo=timezone.utc)),
-                return_path="ha.nguyen@customer.example.com",
-                body=text.replace("&gt;", ">").replace("&lt;", "<"),
-            )
+        self._reply(
+            INBOUND_EMAIL,
+            date=email_date(fields.Datetime.now().replace(tzinfo=timezone.utc)),
+            return_path="ha.nguyen@customer.example.com",
+            body=text.replace("&gt;", ">").replace("&lt;", "<"),
+        )
         self.assertEqual(ticket.confirmation_suggestion, written)

@@ -316,18 +316,19 @@ class TestRefusedMoveOffersTheWayForward(HelpdeskProcessHttpCommon):
     """What the web client gets when a move is refused (the kanban's drag, the
     status bar): the words, and the action of the step that opens the move."""
 
-    def _write_stage(self, ticket, role, login):
+    def _call_kw_error(self, login, method, args):
+        """The error data the web client gets for helpdesk.ticket's `method`."""
         self.authenticate(login, login)
         response = self.url_open(
-            "/web/dataset/call_kw/helpdesk.ticket/write",
+            f"/web/dataset/call_kw/helpdesk.ticket/{method}",
             data=json.dumps(
                 {
                     "jsonrpc": "2.0",
                     "method": "call",
                     "params": {
                         "model": "helpdesk.ticket",
-                        "method": "write",
-                        "args": [ticket.ids, {"stage_id": self.stage_by_role[role].id}],
+                        "method": method,
+                        "args": args,
                         "kwargs": {},
                     },
                 }
@@ -335,6 +336,10 @@ class TestRefusedMoveOffersTheWayForward(HelpdeskProcessHttpCommon):
             headers={"Content-Type": "application/json"},
         )
         return response.json()["error"]["data"]
+
+    def _write_stage(self, ticket, role, login):
+        stage = self.stage_by_role[role]
+        return self._call_kw_error(login, "write", [ticket.ids, {"stage_id": stage.id}])
 
     def test_missing_steps_offer_the_next_one(self):
         ticket = self._create_ticket()
@@ -369,30 +374,12 @@ class TestRefusedMoveOffersTheWayForward(HelpdeskProcessHttpCommon):
 
     def test_a_ticket_created_in_a_later_stage_gets_no_remedy(self):
         """Refused at creation, the ticket will not exist: no dialog to open."""
-        self.authenticate(self.manager.login, self.manager.login)
-        response = self.url_open(
-            "/web/dataset/call_kw/helpdesk.ticket/create",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": "helpdesk.ticket",
-                        "method": "create",
-                        "args": [
-                            {
-                                "name": "Quick-created in In Progress",
-                                "description": "<p>x</p>",
-                                "team_id": self.team.id,
-                                "stage_id": self.stage_by_role["in_progress"].id,
-                            }
-                        ],
-                        "kwargs": {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        error = response.json()["error"]["data"]
+        values = {
+            "name": "Quick-created in In Progress",
+            "description": "<p>x</p>",
+            "team_id": self.team.id,
+            "stage_id": self.stage_by_role["in_progress"].id,
+        }
+        error = self._call_kw_error(self.manager.login, "create", [values])
         self.assertEqual(error["name"], "odoo.exceptions.UserError")
         self.assertIn("Cannot move", error["message"])

@@ -71,10 +71,11 @@ class HelpdeskTicketStepWizard(models.TransientModel):
         Ticket = self.env["helpdesk.ticket"]
         for vals in vals_list:
             ticket = Ticket.browse(vals.get("ticket_id") or [])
-            ticket._process_check_step_allowed()
             step = vals.get("step") or self.env.context.get("default_step")
             if step:
-                ticket._process_check_step_fits(step)
+                ticket._process_check_step(step)
+            else:
+                ticket._process_check_step_allowed()
         return super().create(vals_list)
 
     def write(self, vals):

@@ -373,6 +373,12 @@ class HelpdeskTicket(models.Model):
             "context": {"default_ticket_id": self.id, "default_step": step},
         }
 
+    def _process_check_step(self, step):
+        """May the current user record `step` on these tickets where they stand:
+        the composer, the step dialog and the recording itself ask this."""
+        self._process_check_step_allowed()
+        self._process_check_step_fits(step)
+
     def _process_check_step_fits(self, step):
         """Only a step that makes sense where the ticket stands
         (process_rules.STEPS_BY_ROLE): none on a cancelled ticket, no update
@@ -402,10 +408,9 @@ class HelpdeskTicket(models.Model):
         `promise`: the next update the step's email promised (the composer's);
         the update deadline from now on.
         """
-        self._process_check_step_allowed()
         # the header buttons check it too; a dialog opened before the ticket was
         # cancelled, or an RPC client, comes here directly
-        self._process_check_step_fits(step)
+        self._process_check_step(step)
         now = fields.Datetime.now()
         date_field = process_rules.STEPS[step].date_field
         kind = process_rules.STEPS[step].kind
