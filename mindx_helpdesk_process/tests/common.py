@@ -300,8 +300,8 @@ class AccessFixtures:
                 {
                     "ticket_id": ticket.id,
                     "kind": "ack",
-                    "deadline": "2026-11-28 22:45:00",
-                    "detected_date": "2026-11-28 22:50:00",
+                    "deadline": cls._hours_ago(2),
+                    "detected_date": cls._hours_ago(1),
                 }
             )
             cls.env["helpdesk.escalation.delivery"].create(

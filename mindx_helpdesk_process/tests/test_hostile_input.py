@@ -21,7 +21,7 @@ from odoo.tools import mute_logger
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 from ..models.process_rules import TEMPLATE_BY_STEP
-from .common import HelpdeskProcessCommon, HelpdeskProcessHttpCommon
+from .common import SATISFY, HelpdeskProcessCommon, HelpdeskProcessHttpCommon
 
 SCRIPT = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 SCRIPT_ESCAPED = "&lt;script&gt;alert("
@@ -302,9 +302,7 @@ class TestHostileTicketInput(HelpdeskProcessCommon):
             )
         self.assertFalse(self.env["helpdesk.ticket"].search([("name", "in", names)]))
         ready = self._create_ticket()
-        ready.sudo().write(
-            {"assessment_date": "2026-11-28 22:42", "ack_date": "2026-11-28 22:44"}
-        )
+        ready.sudo().write(SATISFY["assess"] | SATISFY["ack"])
         not_ready = self._create_ticket()
         with self.assertRaisesRegex(UserError, re.escape(not_ready.display_name)):
             (ready | not_ready).with_user(self.agent).write(
@@ -495,12 +493,10 @@ class TestMarkupEscaped(HelpdeskProcessCommon):
         )
         cls.ticket.sudo().write(
             dict.fromkeys(TEXT_FIELDS, SCRIPT)
-            | {
-                "assessment_date": "2026-11-28 22:42:00",
-                "ack_date": "2026-11-28 22:44:00",
-                "investigation_date": "2026-11-28 22:50:00",
-                "escalation_date": "2026-11-28 22:54:00",
-            }
+            | SATISFY["assess"]
+            | SATISFY["ack"]
+            | SATISFY["investigate"]
+            | SATISFY["escalate"]
         )
 
     def test_every_template_escapes(self):

@@ -239,7 +239,7 @@ class TestIncidentReportEdges(IncidentReportCase):
         )
         self.team.escalation_channel_id = channel
         ticket = self._create_ticket()
-        ticket.sudo().escalation_date = "2026-11-28 16:00:00"
+        ticket.sudo().escalation_date = self._hours_ago(1)
         ticket.incident_report_lang = "en_US"
         with self.assertRaises(AccessError):
             channel.with_user(self.agent).check_access("read")
