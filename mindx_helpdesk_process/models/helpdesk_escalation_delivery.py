@@ -145,6 +145,7 @@ class HelpdeskEscalationDelivery(models.Model):
             "request": _("Request to the Dev Team"),
             "workaround": _("Workaround given to the customer"),
             "links": _("Links"),
+            "reports": _("Linked reports (major incident)"),
             "open": _("Open the ticket"),
         }
 
@@ -158,14 +159,24 @@ class HelpdeskEscalationDelivery(models.Model):
             "url": f"{ticket.get_base_url()}/odoo/helpdesk.ticket/{ticket.id}",
             "class_of_service": ticket.class_of_service,
             "class_label": ticket.cos_label,
-            "users_affected": ticket.users_affected,
-            "is_blocking": ticket.is_blocking,
+            # a major incident's main ticket: the whole impact, and its reports
+            "users_affected": ticket.incident_users_affected,
+            "is_blocking": ticket.incident_is_blocking,
             "team": ticket.team_id.name,
             "company": ticket.company_id.name,
             "findings": ticket.investigation_findings,
             "request": ticket.escalation_request,
             "workaround": ticket.workaround,
             "links": ticket.escalation_links,
+            "reports": "\n".join(
+                self.env._(
+                    "%(number)s: %(customer)s, %(users)s users affected",
+                    number=report.number,
+                    customer=report.partner_id.display_name or report.partner_name or "",
+                    users=report.users_affected,
+                )
+                for report in ticket.major_incident_ticket_ids
+            ),
             "escalated_by": self.env.user.name,
             "escalated_at": fields.Datetime.now().isoformat() + "Z",
             "labels": self._payload_labels(),

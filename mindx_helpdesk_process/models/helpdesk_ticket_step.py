@@ -37,6 +37,13 @@ class HelpdeskTicketStep(models.Model):
     message_id = fields.Many2one(
         comodel_name="mail.message", string="Message", ondelete="set null"
     )
+    via_ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Done via",
+        ondelete="set null",
+        help="The main ticket of the major incident on which the step was done for "
+        "this report.",
+    )
     update_promised = fields.Datetime(
         string="Next update promised",
         help="For an ACK or an update: the next update its email promised, the "
@@ -99,9 +106,10 @@ class HelpdeskTicketStep(models.Model):
         return line._sla_add(last.date, line.update_minutes, company, clock)
 
     @api.model
-    def _log(self, tickets, step, date, message=None):
+    def _log(self, tickets, step, date, message=None, via=None):
         """One log line per ticket for `step`, done at `date` by the current user
-        (helpdesk.ticket._process_record_step, after checking their right)."""
+        (helpdesk.ticket._process_record_step, after checking their right), on
+        the main ticket `via` for the reports of a major incident."""
         # sudo: the step log is the process's record, not for users to write
         return self.sudo().create(
             [
@@ -111,6 +119,7 @@ class HelpdeskTicketStep(models.Model):
                     "date": date,
                     "user_id": self.env.uid,
                     "message_id": message.id if message else False,
+                    "via_ticket_id": via.id if via else False,
                     "update_promised": step in UPDATE_PROMISING_STEPS
                     and ticket.sla_update_promised,
                 }

@@ -282,6 +282,22 @@ TRANSITIONS = {
 # Any open ticket may be cancelled (spam, duplicate), with a reason.
 CANCEL_RULE = Rule(reason=True)
 
+# Major incidents: the agent works the main ticket; every step done on it is
+# done for its linked reports too (a customer step emails each report's
+# customer), but for the one step that stays each report's own: its customer's
+# confirmation. What the steps found is the incident's, copied to each report
+# with the step (the emails quote it); what each report's customer said is not.
+REPORT_OWN_STEPS = ("confirm",)
+REPORT_OWN_INPUTS = ("users_affected", "is_blocking", "customer_confirmation")
+INCIDENT_SHARED_INPUTS = tuple(
+    dict.fromkeys(
+        fname
+        for inputs in STEP_INPUTS.values()
+        for fname in inputs
+        if fname not in REPORT_OWN_INPUTS
+    )
+)
+
 # Customer steps and the email template each one opens the composer with.
 TEMPLATE_BY_STEP = {
     "ack": "mindx_helpdesk_process.mail_template_ack",

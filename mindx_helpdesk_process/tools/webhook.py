@@ -5,7 +5,8 @@ only talks to the addresses it checked.
 
 The payload builders are plain functions of a dict of the ticket's data
 (`number`, `name`, `url`, `class_label`, `users_affected`, `is_blocking`,
-`findings`, `request`, `workaround`, `links`, and `labels`: the headings in the
+`findings`, `request`, `workaround`, `links`, `reports` (a major incident's
+linked reports, one a line), and `labels`: the headings in the
 reader's language). What the agent typed is text for every kind: escaped where a
 kind parses markup, and cut to lengths the vendors accept.
 
@@ -68,6 +69,7 @@ DEFAULT_LABELS = {
     "request": "Request to the Dev Team",
     "workaround": "Workaround given to the customer",
     "links": "Links",
+    "reports": "Linked reports (major incident)",
     "open": "Open the ticket",
 }
 
@@ -159,7 +161,7 @@ def _sections(data, labels):
     """(heading, text) of the agent's texts that are filled in, in reading order."""
     return [
         (labels[key], data.get(key))
-        for key in ("findings", "request", "workaround", "links")
+        for key in ("findings", "request", "workaround", "links", "reports")
         if (data.get(key) or "").strip()
     ]
 
@@ -364,6 +366,7 @@ def generic_payload(data):
         "workaround": shorten(data.get("workaround"), GENERIC_TEXT_LIMIT),
         "links": link_lines(data.get("links")),
         "links_text": shorten(data.get("links"), GENERIC_TEXT_LIMIT),
+        "reports_text": shorten(data.get("reports"), GENERIC_TEXT_LIMIT),
         "escalated_by": data.get("escalated_by") or "",
         "escalated_at": data.get("escalated_at") or "",
     }

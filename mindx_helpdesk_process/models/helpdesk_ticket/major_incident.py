@@ -9,6 +9,10 @@ a reason and is logged on both tickets (docs/PROCESS.md ▸ Major incidents)."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import clean_context
+
+from .. import process_rules
+from ..process_rules import INCIDENT_SHARED_INPUTS, REPORT_OWN_STEPS, STEPS
 
 
 class HelpdeskTicket(models.Model):
@@ -118,7 +122,18 @@ class HelpdeskTicket(models.Model):
         if "major_incident_id" not in vals or self.env.su:
             return
         if vals["major_incident_id"]:
-            self.browse(vals["major_incident_id"]).check_access("read")
+            main = self.browse(vals["major_incident_id"])
+            main.check_access("read")
+            if main.process_role in ("closed", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Ticket %(main)s is %(stage)s: a new report cannot join its "
+                        "major incident. Work on the report on its own, or link it "
+                        "to an open main ticket.",
+                        main=main.display_name,
+                        stage=main.stage_id.display_name,
+                    )
+                )
         elif self.filtered("major_incident_id") and not self._incident_unlink_reason():
             raise UserError(
                 self.env._(
@@ -163,6 +178,7 @@ class HelpdeskTicket(models.Model):
             if old == new:
                 continue
             if new:
+                new._major_incident_catch_up(ticket)
                 ticket._process_log_note(
                     self.env._(
                         "Linked to major incident %(main)s by %(user)s.",
@@ -206,3 +222,122 @@ class HelpdeskTicket(models.Model):
                 "default_mode": "unlink",
             },
         }
+
+    # -- one process for every report: the main ticket's steps, fanned out --
+
+    def _major_incident_check_report_step(self, step):
+        """A report of a major incident is worked through its main ticket: only
+        its customer's confirmation is its own (process_rules.REPORT_OWN_STEPS)."""
+        if step in REPORT_OWN_STEPS:
+            return
+        for ticket in self.filtered("major_incident_id"):
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s is part of major incident %(main)s: do "
+                    "'%(step)s' on the main ticket (it reaches this report's "
+                    "customer too), or unlink the report to work on it on its own.",
+                    ticket=ticket.display_name,
+                    main=ticket.major_incident_id.sudo().display_name,
+                    step=self._process_step_label(step),
+                )
+            )
+
+    def _major_incident_fan_out(self, step, message=None, promise=None):
+        """A step just done on a main ticket, done for each of its reports."""
+        if step in REPORT_OWN_STEPS:
+            return
+        for main in self.filtered("major_incident_ticket_ids"):
+            main._major_incident_mirror(
+                main.major_incident_ticket_ids, [step], message, promise
+            )
+
+    def _major_incident_catch_up(self, report):
+        """A report linked after some steps: the steps done on this main ticket
+        are done for it, and its customer gets the latest customer email (the
+        one that says where the incident stands now)."""
+        self.ensure_one()
+        done = [
+            step
+            for step, spec in STEPS.items()
+            if step not in REPORT_OWN_STEPS
+            and self[spec.date_field]
+            and not report[spec.date_field]
+        ]
+        if done:
+            # the next update promised to everyone, unless it is overdue already
+            promise = self.sla_update_promised
+            if not promise or promise <= fields.Datetime.now():
+                promise = None
+            self._major_incident_mirror(report, done, None, promise)
+
+    def _major_incident_mirror(self, reports, steps, message, promise):
+        """Do `steps` (in the process's order) for `reports`, as done now on this
+        main ticket: its findings copied to them, the last customer step's email
+        sent to each report's customer in their language, on their own thread
+        (their reply comes back to their report), each step logged "via" this
+        ticket. A report where the first step does not fit (cancelled, closed, or
+        without an email address for a customer step) is named in a note here.
+
+        As superuser, for the agent (who stays the author): the agent works the
+        main ticket, the reports may be in colleagues' hands.
+        """
+        self.ensure_one()
+        # the agent's composer context (default_*) must not reach the reports'
+        reports = reports.sudo().with_context(clean_context(self.env.context))
+        reports.write({fname: self[fname] for fname in INCIDENT_SHARED_INPUTS})
+        emailed = [step for step in steps if STEPS[step].kind == "customer"][-1:]
+        left_out = {}
+        for report in reports:
+            fitting = process_rules.STEPS_BY_ROLE[report.process_role or "new"]
+            if steps[0] not in fitting:
+                left_out[report] = report.stage_id.display_name
+                continue
+            email = emailed and report._major_incident_send(emailed[0], promise)
+            if emailed and not email:
+                left_out[report] = self.env._("no customer email address")
+                continue
+            for step in steps:
+                report._process_write_step(
+                    step,
+                    email if STEPS[step].kind == "customer" else message,
+                    promise,
+                    via=self,
+                )
+        if left_out:
+            self._major_incident_note_left_out(steps, left_out)
+
+    def _major_incident_send(self, step, promise):
+        """The customer email of `step` to this report's customer (the step's
+        template, in their language, on this report's thread); None without an
+        email address to send it to."""
+        self.ensure_one()
+        if not self.partner_id.email:
+            return None
+        template = self.env.ref(process_rules.TEMPLATE_BY_STEP[step])
+        ticket = self
+        if promise:
+            ticket = self.with_context(
+                mindx_update_promise=fields.Datetime.to_string(promise)
+            )
+        return ticket.message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    def _major_incident_note_left_out(self, steps, left_out):
+        labels = ", ".join(self._process_step_label(step) for step in steps)
+        lines = [
+            self.env._(
+                "%(ticket)s (%(why)s)", ticket=report.display_name, why=why
+            )
+            for report, why in left_out.items()
+        ]
+        self._process_log_note(
+            "; ".join(lines),
+            title=self.env._(
+                "%(steps)s not done for these reports of the major incident",
+                steps=labels,
+            ),
+        )

@@ -13,7 +13,7 @@ from odoo.addons.base.models.res_partner import _lang_get
 
 from ...tools.email_text import text_as_html
 from .. import process_rules, sla_rules
-from ..process_rules import AGENTS, INPUT_LABELS
+from ..process_rules import AGENTS, INPUT_LABELS, REPORT_OWN_STEPS
 
 CHECK_ICONS = {
     "done": Markup('<i class="fa fa-check-circle text-success" title="Done"/>'),
@@ -215,11 +215,12 @@ class HelpdeskTicket(models.Model):
     @api.depends(
         "class_of_service",
         "process_role",
+        "major_incident_id",
         *process_rules.STEP_DATE_FIELDS,
     )
     def _compute_process_next_step(self):
         for ticket in self:
-            fitting = process_rules.STEPS_BY_ROLE[ticket.process_role or "new"]
+            fitting = ticket._process_fitting_steps()
             ticket.process_next_step = ticket._process_next_step_code()
             ticket.process_can_update = "update" in fitting and bool(ticket.ack_date)
             ticket.process_can_escalate = (
@@ -332,7 +333,7 @@ class HelpdeskTicket(models.Model):
         # who may not change the ticket gets a plain refusal, before the template
         # renders the agents' notes it quotes
         self.check_access("write")
-        self._process_check_step_fits(step)
+        self._process_check_step(step)
         if not self.partner_id.email:
             raise UserError(
                 self.env._(
@@ -363,7 +364,7 @@ class HelpdeskTicket(models.Model):
     def _process_open_step_wizard(self, step):
         self.ensure_one()
         self.check_access("write")
-        self._process_check_step_fits(step)
+        self._process_check_step(step)
         return {
             "type": "ir.actions.act_window",
             "name": self._process_step_label(step),
@@ -378,6 +379,7 @@ class HelpdeskTicket(models.Model):
         the composer, the step dialog and the recording itself ask this."""
         self._process_check_step_allowed()
         self._process_check_step_fits(step)
+        self._major_incident_check_report_step(step)
 
     def _process_check_step_fits(self, step):
         """Only a step that makes sense where the ticket stands
@@ -398,6 +400,16 @@ class HelpdeskTicket(models.Model):
                 )
             )
 
+    def _process_fitting_steps(self):
+        """The steps the header may offer where the ticket stands: on a report of
+        a major incident, only its customer's confirmation (the rest is done on
+        the main ticket)."""
+        self.ensure_one()
+        fitting = process_rules.STEPS_BY_ROLE[self.process_role or "new"]
+        if self.major_incident_id:
+            return tuple(step for step in fitting if step in REPORT_OWN_STEPS)
+        return fitting
+
     def _process_step_label(self, step):
         field = self._fields["process_next_step"]
         return dict(field._description_selection(self.env))[step]
@@ -411,6 +423,13 @@ class HelpdeskTicket(models.Model):
         # the header buttons check it too; a dialog opened before the ticket was
         # cancelled, or an RPC client, comes here directly
         self._process_check_step(step)
+        self._process_write_step(step, message, promise)
+        self._major_incident_fan_out(step, message, promise)
+
+    def _process_write_step(self, step, message=None, promise=None, via=None):
+        """Write the step's time, log it and move on, the user's right checked
+        before (_process_record_step), or the step done on the main ticket of a
+        major incident (`via`) for its reports."""
         now = fields.Datetime.now()
         date_field = process_rules.STEPS[step].date_field
         kind = process_rules.STEPS[step].kind
@@ -428,7 +447,7 @@ class HelpdeskTicket(models.Model):
             # sudo: the step dates are the process's to set (_check_process_vals)
             ticket.sudo().write(values)
             self.env["helpdesk.sla.breach"]._close_answered(ticket, step)
-        self.env["helpdesk.ticket.step"]._log(self, step, now, message)
+        self.env["helpdesk.ticket.step"]._log(self, step, now, message, via=via)
         self._process_auto_advance()
         self._sla_refresh_status()
 
@@ -493,7 +512,7 @@ class HelpdeskTicket(models.Model):
         the first one not done, in the process's order, of those that make sense
         where the ticket stands (after a forced move too)."""
         self.ensure_one()
-        fitting = process_rules.STEPS_BY_ROLE[self.process_role or "new"]
+        fitting = self._process_fitting_steps()
         order = ["assess", "ack", "investigate"]
         if self.class_of_service != "standard" or self.escalation_date:
             order += ["escalate", "update"]
@@ -540,13 +559,26 @@ class HelpdeskTicket(models.Model):
                     when=format_datetime(self.env, when, dt_format="short")
                     if when
                     else (self.env._("not needed") if skipped else ""),
-                    who=log.user_id.name if log else "",
+                    who=self._process_checklist_who(log),
                 )
             )
         return Markup(
             '<table class="table table-sm o_mindx_process_checklist"><tbody>{}'
             "</tbody></table>"
         ).format(Markup("").join(rows))
+
+    def _process_checklist_who(self, log):
+        """Who did a step, and through which main ticket for a report of a major
+        incident."""
+        if not log:
+            return ""
+        if log.via_ticket_id:
+            return self.env._(
+                "%(user)s, via %(main)s",
+                user=log.user_id.name,
+                main=log.via_ticket_id.number or log.via_ticket_id.display_name,
+            )
+        return log.user_id.name
 
     def _process_handler(self):
         """Who handles this ticket: its assignee, else its team's leader (empty
