@@ -172,7 +172,9 @@ class HelpdeskEscalationDelivery(models.Model):
                 self.env._(
                     "%(number)s: %(customer)s, %(users)s users affected",
                     number=report.number,
-                    customer=report.partner_id.display_name or report.partner_name or "",
+                    customer=report.partner_id.display_name
+                    or report.partner_name
+                    or "",
                     users=report.users_affected,
                 )
                 for report in ticket.major_incident_ticket_ids

@@ -11,7 +11,7 @@ from email.utils import format_datetime as email_date
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import INBOUND_EMAIL, HelpdeskProcessCommon
 
@@ -298,3 +298,43 @@ class TestMajorIncidentProcess(HelpdeskProcessCommon):
         )
         self.assertIn(self.report_john.number, str(note.body))
         self.assertIn("no customer email address", str(note.body))
+
+    def test_a_new_main_ticket_opened_for_the_incident(self):
+        """ "Link to major incident" may open the team's own main ticket: no
+        customer of its own, its class counts the reports' users, its emails go
+        to the reports' customers."""
+        reports = self._create_ticket(
+            name="Quiz down", users_affected=12, partner_id=self.lan.id
+        ) | self._create_ticket(name="Quiz down too", users_affected=20)
+        action = self.env.ref(
+            "mindx_helpdesk_process.helpdesk_ticket_incident_link_wizard_action"
+        )
+        context = dict(
+            eval(action.context),  # noqa: S307 - the action's own literal context
+            active_model="helpdesk.ticket",
+            active_ids=reports.ids,
+        )
+        Wizard = self.env[action.res_model].with_user(self.agent).with_context(context)
+        with Form(Wizard) as form:
+            form.main_choice = "new"
+            form.new_main_name = "   "
+        with self.assertRaisesRegex(UserError, "Give the new main ticket a title"):
+            form.record.action_confirm()
+        with Form(Wizard) as form:
+            form.main_choice = "new"
+            form.new_main_name = "Quiz service down"
+        opened = form.record.action_confirm()
+        main = reports.major_incident_id
+        self.assertEqual(len(main), 1)
+        self.assertEqual(opened["res_id"], main.id, "the new main ticket opens")
+        self.assertEqual((main.name, main.team_id), ("Quiz service down", self.team))
+        self.assertFalse(main.partner_id)
+        self.assertEqual(main.incident_users_affected, 32, "the reports' users only")
+        self.assertIn("32 users affected across 2 reports", main.cos_rationale)
+        self._log_step(main, "assess", users_affected=1, assessment_note="Quiz down")
+        with self.mock_mail_gateway():
+            self._send_step_email(main, "ack")
+        self.assertTrue(main.ack_date, "its ACK reached the reports' customers")
+        self.assertEqual(len(self._customer_mails(self.lan)), 1)
+        self.assertEqual(len(self._customer_mails(self.customer)), 1)
+        self.assertEqual(reports.mapped("process_role"), ["in_progress"] * 2)

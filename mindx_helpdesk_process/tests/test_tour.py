@@ -18,7 +18,7 @@ from odoo import fields, http
 from odoo.tests import common, tagged
 
 from ..models import process_rules
-from .common import HelpdeskProcessHttpCommon
+from .common import SATISFY, HelpdeskProcessHttpCommon
 
 AGENT_TICKET = "Tour: LMS quiz page times out"
 MANAGER_TICKET = "Tour: forced move by a manager"
@@ -226,3 +226,42 @@ class TestProcessTours(HelpdeskProcessHttpCommon):
             "mindx_sla_countdown_tour",
             login="mindx_agent",
         )
+
+    def test_major_incident_tour(self):
+        """An agent links three tickets to one and sends one update: each
+        report's customer gets it on their own ticket."""
+        Partner = self.env["res.partner"]
+        lan = Partner.create(
+            {"name": "Pham Thi Lan", "email": "lan@school.example.com", "lang": "en_US"}
+        )
+        john = Partner.create(
+            {"name": "John Smith", "email": "john@school.example.com"}
+        )
+        main = self._create_ticket(
+            name="Tour MI: LMS slow for block A",
+            users_affected=12,
+            user_id=self.agent.id,
+        )
+        self._force_stage(main, "in_progress")
+        # sudo: the main ticket was assessed and acknowledged (process record)
+        main.sudo().write({**SATISFY["assess"], **SATISFY["ack"]})
+        reports = self._create_ticket(
+            name="Tour MI: quizzes time out", users_affected=12, partner_id=john.id
+        ) | self._create_ticket(
+            name="Tour MI: lớp 5A không nộp bài", users_affected=12, partner_id=lan.id
+        )
+        self.start_tour(TICKETS_URL, "mindx_major_incident_tour", login="mindx_agent")
+        self.assertEqual(main.major_incident_ticket_ids, reports)
+        self.assertEqual(main.class_of_service, "expedite", "36 users in all")
+        (main_update,) = main.process_step_ids.filtered(lambda s: s.step == "update")
+        self.assertEqual(main_update.user_id, self.agent)
+        for report in reports:
+            # the ACK when linked (the latest news then), the update once sent
+            updates = report.process_step_ids.filtered(lambda s: s.step == "update")
+            self.assertEqual(len(updates), 1, report.name)
+            self.assertEqual(updates.via_ticket_id, main)
+            self.assertEqual(updates.user_id, self.agent)
+            self.assertIn(report.partner_id, updates.message_id.partner_ids)
+            self.assertIn(report.number, updates.message_id.subject)
+            self.assertIn("Update on your request", updates.message_id.subject)
+            self.assertTrue(report.ack_date)

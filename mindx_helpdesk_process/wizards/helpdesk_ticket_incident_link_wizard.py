@@ -20,6 +20,21 @@ class HelpdeskTicketIncidentLinkWizard(models.TransientModel):
         required=True,
         default="link",
     )
+    main_choice = fields.Selection(
+        selection=[
+            ("existing", "An existing ticket"),
+            ("new", "A new main ticket"),
+        ],
+        string="Main ticket is",
+        required=True,
+        default="existing",
+        help="A new main ticket is the team's own ticket for the incident, "
+        "without a customer: its emails go to every report's customer, its class "
+        "counts the reports' users.",
+    )
+    new_main_name = fields.Char(
+        string="New main ticket's title", help="E.g. LMS slow for block A classes"
+    )
     main_ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
         string="Main ticket",
@@ -47,9 +62,7 @@ class HelpdeskTicketIncidentLinkWizard(models.TransientModel):
         self.ensure_one()
         if self.mode == "unlink":
             return self._unlink_reports()
-        main = self.main_ticket_id
-        if not main:
-            raise UserError(self.env._("Choose the main ticket of the major incident."))
+        main = self._main_ticket()
         reports = self.ticket_ids - main
         if not reports:
             raise UserError(
@@ -59,7 +72,36 @@ class HelpdeskTicketIncidentLinkWizard(models.TransientModel):
                 )
             )
         reports.write({"major_incident_id": main.id})
+        if self.main_choice == "new":
+            return main.get_formview_action()
         return {"type": "ir.actions.act_window_close"}
+
+    def _main_ticket(self):
+        """The chosen main ticket, or the new one opened for the incident in the
+        first report's team and company."""
+        if self.main_choice == "existing":
+            if not self.main_ticket_id:
+                raise UserError(
+                    self.env._("Choose the main ticket of the major incident.")
+                )
+            return self.main_ticket_id
+        name = (self.new_main_name or "").strip()
+        if not name:
+            raise UserError(
+                self.env._(
+                    "Give the new main ticket a title that names the incident, "
+                    "e.g. 'LMS slow for block A classes'."
+                )
+            )
+        first = self.ticket_ids[:1]
+        return self.env["helpdesk.ticket"].create(
+            {
+                "name": name,
+                "team_id": first.team_id.id,
+                "company_id": first.company_id.id,
+                "description": first.description,
+            }
+        )
 
     def _unlink_reports(self):
         reason = (self.reason or "").strip()

@@ -244,7 +244,7 @@ class HelpdeskTicket(models.Model):
                 self.incident_users_affected,
                 self.incident_is_blocking,
                 labels,
-                reports=1 + len(self.major_incident_ticket_ids),
+                reports=self._incident_report_total(),
             )
         if self.cos_override:
             return self.env._(

@@ -468,12 +468,18 @@ class HelpdeskTicket(models.Model):
         return super()._message_update_content(message, body, *args, **kwargs)
 
     def _process_is_customer_email(self, message, step):
-        """A customer step counts only for a real email to the ticket's customer."""
+        """A customer step counts only for a real email to the ticket's customer
+        (on a main ticket the team opened for a major incident, without a
+        customer, for the message its reports' customers get)."""
         self.ensure_one()
         return (
             step in process_rules.STEPS
             and process_rules.STEPS[step].kind == "customer"
             and message.message_type == "comment"
             and not message.subtype_id.internal
-            and self.partner_id in message.partner_ids
+            and (
+                self.partner_id in message.partner_ids
+                if self.partner_id
+                else bool(self.major_incident_ticket_ids)
+            )
         )

@@ -62,18 +62,29 @@ class HelpdeskTicket(models.Model):
     @api.depends(
         "users_affected",
         "is_blocking",
+        "partner_id",
         "major_incident_ticket_ids.users_affected",
         "major_incident_ticket_ids.is_blocking",
     )
     def _compute_incident_impact(self):
         for ticket in self:
             reports = ticket.major_incident_ticket_ids
-            ticket.incident_users_affected = ticket.users_affected + sum(
-                reports.mapped("users_affected")
-            )
+            own = ticket.users_affected if ticket._incident_counts_itself() else 0
+            ticket.incident_users_affected = own + sum(reports.mapped("users_affected"))
             ticket.incident_is_blocking = ticket.is_blocking or any(
                 reports.mapped("is_blocking")
             )
+
+    def _incident_counts_itself(self):
+        """Whether the ticket is one of the incident's reports: yes unless it is a
+        main ticket the team opened for the incident, without a customer of its
+        own (its users are its reports')."""
+        return bool(self.partner_id or not self.major_incident_ticket_ids)
+
+    def _incident_report_total(self):
+        """How many customers' reports the incident has, this ticket included
+        when it is one."""
+        return len(self.major_incident_ticket_ids) + int(self._incident_counts_itself())
 
     @api.constrains("major_incident_id", "company_id")
     def _check_major_incident(self):
@@ -248,7 +259,11 @@ class HelpdeskTicket(models.Model):
             return
         for main in self.filtered("major_incident_ticket_ids"):
             main._major_incident_mirror(
-                main.major_incident_ticket_ids, [step], message, promise
+                main.major_incident_ticket_ids,
+                [step],
+                message,
+                promise,
+                date=main[STEPS[step].date_field],
             )
 
     def _major_incident_catch_up(self, report):
@@ -270,10 +285,11 @@ class HelpdeskTicket(models.Model):
                 promise = None
             self._major_incident_mirror(report, done, None, promise)
 
-    def _major_incident_mirror(self, reports, steps, message, promise):
-        """Do `steps` (in the process's order) for `reports`, as done now on this
-        main ticket: its findings copied to them, the last customer step's email
-        sent to each report's customer in their language, on their own thread
+    def _major_incident_mirror(self, reports, steps, message, promise, date=None):
+        """Do `steps` (in the process's order) for `reports`, as done on this main
+        ticket at `date` (else now): its findings copied to them, the last
+        customer step's email sent to each report's customer in their language,
+        on their own thread
         (their reply comes back to their report), each step logged "via" this
         ticket. A report where the first step does not fit (cancelled, closed, or
         without an email address for a customer step) is named in a note here.
@@ -302,6 +318,7 @@ class HelpdeskTicket(models.Model):
                     email if STEPS[step].kind == "customer" else message,
                     promise,
                     via=self,
+                    date=date,
                 )
         if left_out:
             self._major_incident_note_left_out(steps, left_out)
@@ -329,9 +346,7 @@ class HelpdeskTicket(models.Model):
     def _major_incident_note_left_out(self, steps, left_out):
         labels = ", ".join(self._process_step_label(step) for step in steps)
         lines = [
-            self.env._(
-                "%(ticket)s (%(why)s)", ticket=report.display_name, why=why
-            )
+            self.env._("%(ticket)s (%(why)s)", ticket=report.display_name, why=why)
             for report, why in left_out.items()
         ]
         self._process_log_note(

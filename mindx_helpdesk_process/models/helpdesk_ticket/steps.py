@@ -334,7 +334,9 @@ class HelpdeskTicket(models.Model):
         # renders the agents' notes it quotes
         self.check_access("write")
         self._process_check_step(step)
-        if not self.partner_id.email:
+        # a main ticket the team opened for a major incident has no customer of
+        # its own: its emails go to its reports' customers
+        if not self.partner_id.email and not self.major_incident_ticket_ids:
             raise UserError(
                 self.env._(
                     "Ticket %(ticket)s has no customer email address: set the "
@@ -426,11 +428,13 @@ class HelpdeskTicket(models.Model):
         self._process_write_step(step, message, promise)
         self._major_incident_fan_out(step, message, promise)
 
-    def _process_write_step(self, step, message=None, promise=None, via=None):
-        """Write the step's time, log it and move on, the user's right checked
-        before (_process_record_step), or the step done on the main ticket of a
-        major incident (`via`) for its reports."""
-        now = fields.Datetime.now()
+    def _process_write_step(
+        self, step, message=None, promise=None, via=None, date=None
+    ):
+        """Write the step's time (`date`, else now), log it and move on, the
+        user's right checked before (_process_record_step), or the step done on
+        the main ticket of a major incident (`via`) for its reports."""
+        now = date or fields.Datetime.now()
         date_field = process_rules.STEPS[step].date_field
         kind = process_rules.STEPS[step].kind
         for ticket in self:

@@ -465,3 +465,93 @@ registry.category("web_tour.tours").add("mindx_sla_countdown_tour", {
         },
     ],
 });
+
+/**
+ * mindx_major_incident_tour: an agent selects three tickets of one incident in
+ * the list, links them to one of them with "Link to major incident", opens the
+ * main ticket and sends one update, which reaches every report's customer
+ * (tests/test_tour.py checks the reports).
+ */
+export const INCIDENT_MAIN = "Tour MI: LMS slow for block A";
+export const INCIDENT_REPORTS = ["Tour MI: quizzes time out", "Tour MI: lớp 5A không nộp bài"];
+
+function selectRow(name) {
+    return {
+        content: `Select "${name}" in the list`,
+        trigger: `.o_list_renderer .o_data_row:contains("${name}") td.o_list_record_selector input[type=checkbox]`,
+        run: "click",
+    };
+}
+
+registry.category("web_tour.tours").add("mindx_major_incident_tour", {
+    steps: () => [
+        ...[INCIDENT_MAIN, ...INCIDENT_REPORTS].map(selectRow),
+        {
+            content: "Open the Actions menu of the selection",
+            trigger: ".o_cp_action_menus button:has(.fa-cog)",
+            run: "click",
+        },
+        {
+            content: "Link to major incident",
+            trigger: '.o-dropdown--menu .o_menu_item:contains("Link to major incident")',
+            run: "click",
+        },
+        {
+            content: "The dialog lists the three selected tickets",
+            trigger: `.modal .o_field_widget[name=ticket_ids]:contains("${INCIDENT_REPORTS[1]}")`,
+        },
+        {
+            content: "Main ticket: type the first ticket",
+            trigger: ".modal .o_field_widget[name=main_ticket_id] input",
+            run: `edit ${INCIDENT_MAIN}`,
+        },
+        {
+            content: "Main ticket: pick it",
+            trigger: `.modal .o_field_widget[name=main_ticket_id] .ui-autocomplete a:contains("${INCIDENT_MAIN}")`,
+            run: "click",
+        },
+        {
+            content: "Link",
+            trigger: ".modal .modal-footer button[name=action_confirm]",
+            run: "click",
+        },
+        { content: "Link dialog closed", trigger: NO_DIALOG },
+        {
+            content: "Open the main ticket",
+            trigger: `.o_list_renderer .o_data_row td[name=name]:contains("${INCIDENT_MAIN}")`,
+            run: "click",
+        },
+        {
+            content: "Its class counts every report's users",
+            trigger: '.o_form_view .o_field_widget[name=cos_rationale]:contains("across 3 reports")',
+        },
+        {
+            content: "The Major incident tab lists the reports",
+            trigger: '.o_form_view .o_notebook a.nav-link:contains("Major incident")',
+            run: "click",
+        },
+        {
+            content: "... with their customers",
+            trigger: `.o_form_view .o_field_widget[name=major_incident_ticket_ids] .o_data_row:contains("${INCIDENT_REPORTS[1]}")`,
+        },
+        {
+            content: "Send update from the header",
+            trigger: '.o_form_view .o_statusbar_buttons button:contains("Send update")',
+            run: "click",
+        },
+        {
+            content: "The composer opens with the update template",
+            trigger: '.modal .o_field_widget[name=body]:contains("Here is an update on your request")',
+        },
+        {
+            content: "Send the update",
+            trigger: '.modal .modal-footer button.o_mail_send:contains("Send")',
+            run: "click",
+        },
+        { content: "Composer closed", trigger: NO_DIALOG, timeout: 20000 },
+        {
+            content: "The update is in the main ticket's chatter",
+            trigger: '.o-mail-Chatter .o-mail-Message:contains("Here is an update on your request")',
+        },
+    ],
+});
