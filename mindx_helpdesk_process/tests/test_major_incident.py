@@ -142,6 +142,22 @@ class TestMajorIncident(HelpdeskProcessCommon):
         with self.assertRaises(AccessError):
             mine.with_user(own_agent).write({"major_incident_id": theirs.id})
         self.assertFalse(mine.major_incident_id)
+        # nor make someone else's ticket a report of their own
+        with self.assertRaises(AccessError):
+            theirs.with_user(own_agent).write({"major_incident_id": mine.id})
+        # a colleague linked it: the main ticket's form does not show it to them
+        theirs.with_user(self.agent).write({"major_incident_id": mine.id})
+        # as in their own request: nothing read by others in the cache
+        self.env.invalidate_all()
+        (form,) = mine.with_user(own_agent).web_read(
+            {
+                "major_incident_ticket_ids": {"fields": {"name": {}}},
+                "incident_users_affected": {},
+            }
+        )
+        self.assertEqual(form["major_incident_ticket_ids"], [])
+        self.assertEqual(form["incident_users_affected"], 2, "the impact counts it")
+        self.assertFalse(mine.with_user(own_agent).major_incident_ticket_ids)
 
     def test_the_whole_impact_is_the_process_s_record(self):
         ticket = self._create_ticket()

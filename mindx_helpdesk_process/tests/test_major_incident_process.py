@@ -314,7 +314,9 @@ class TestMajorIncidentProcess(HelpdeskProcessCommon):
             active_model="helpdesk.ticket",
             active_ids=reports.ids,
         )
-        Wizard = self.env[action.res_model].with_user(self.agent).with_context(context)
+        Wizard = (
+            self.env[action.res_model].with_user(self.agent).with_context(**context)
+        )
         with Form(Wizard) as form:
             form.main_choice = "new"
             form.new_main_name = "   "
@@ -338,3 +340,26 @@ class TestMajorIncidentProcess(HelpdeskProcessCommon):
         self.assertEqual(len(self._customer_mails(self.lan)), 1)
         self.assertEqual(len(self._customer_mails(self.customer)), 1)
         self.assertEqual(reports.mapped("process_role"), ["in_progress"] * 2)
+
+    def test_the_analysis_counts_the_reports_steps(self):
+        """Process compliance: a report's ACK and update, done via the main
+        ticket, count for the report, on time against its own targets."""
+        self._assess_and_ack()
+        self._investigate_and_escalate()
+        with self.mock_mail_gateway():
+            self._send_step_email(self.main, "update")
+        self.env.flush_all()
+        rows = (
+            self.env["helpdesk.process.analysis"]
+            .with_user(self.agent)
+            .web_search_read(
+                [("ticket_id", "in", self.reports.ids)],
+                {"ack_due": {}, "ack_met": {}, "update_due": {}, "update_met": {}},
+            )["records"]
+        )
+        self.assertEqual(len(rows), 2)
+        for row in rows:
+            self.assertEqual(
+                (row["ack_due"], row["ack_met"], row["update_due"], row["update_met"]),
+                (1, 1, 1, 1),
+            )

@@ -299,7 +299,9 @@ class HelpdeskTicket(models.Model):
         """
         self.ensure_one()
         # the agent's composer context (default_*) must not reach the reports'
-        reports = reports.sudo().with_context(clean_context(self.env.context))
+        # (replaced, not updated: with_context would keep those keys)
+        reports = reports.sudo()
+        reports = reports.with_env(reports.env(context=clean_context(self.env.context)))
         reports.write({fname: self[fname] for fname in INCIDENT_SHARED_INPUTS})
         emailed = [step for step in steps if STEPS[step].kind == "customer"][-1:]
         left_out = {}
@@ -346,7 +348,9 @@ class HelpdeskTicket(models.Model):
     def _major_incident_note_left_out(self, steps, left_out):
         labels = ", ".join(self._process_step_label(step) for step in steps)
         lines = [
-            self.env._("%(ticket)s (%(why)s)", ticket=report.display_name, why=why)
+            self.env._(
+                "%(ticket)s: not done (%(why)s)", ticket=report.display_name, why=why
+            )
             for report, why in left_out.items()
         ]
         self._process_log_note(
