@@ -363,3 +363,28 @@ class TestMajorIncidentProcess(HelpdeskProcessCommon):
                 (row["ack_due"], row["ack_met"], row["update_due"], row["update_met"]),
                 (1, 1, 1, 1),
             )
+
+    def test_reopening_the_main_ticket_reopens_the_waiting_reports(self):
+        """The main customer says it is still slow: the Resolved reports are
+        worked again with it; a closed one stays closed."""
+        self._work_to_resolution()
+        self._force_stage(self.report_john, "closed")
+        self.main.with_user(self.agent).with_context(
+            mindx_move_reason="Still slow at 8 pm"
+        ).write({"stage_id": self.stage_by_role["in_progress"].id})
+        self.assertEqual(self.report_lan.process_role, "in_progress")
+        self.assertFalse(self.report_lan.resolution_date, "to be done again")
+        self.assertTrue(
+            self.report_lan.message_ids.filtered(
+                lambda m: f"Reopened with major incident {self.main.display_name}"
+                in str(m.body)
+                and "Still slow at 8 pm" in str(m.body)
+            )
+        )
+        self.assertEqual(self.report_john.process_role, "closed")
+        # the fix logged again reaches the reopened report only
+        self._log_step(
+            self.main, "dev_response", root_cause="Pool", resolution_summary="Pool x2"
+        )
+        self.assertEqual(self.report_lan.root_cause, "Pool")
+        self.assertEqual(self.report_lan.process_role, "resolved")

@@ -301,6 +301,7 @@ class HelpdeskTicket(models.Model):
                     "log keeps their earlier times)."
                 )
             )
+        reopened._major_incident_reopen_reports()
 
     def _process_move_reason(self):
         """The reason given for the move being made (the move dialog's)."""

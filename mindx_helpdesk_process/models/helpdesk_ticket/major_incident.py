@@ -325,6 +325,28 @@ class HelpdeskTicket(models.Model):
         if left_out:
             self._major_incident_note_left_out(steps, left_out)
 
+    def _major_incident_reopen_reports(self):
+        """A reopened main ticket takes back its Resolved reports: the fix is
+        to be done again for them too (their confirmation too, as for any
+        reopened ticket). Closed reports stay closed: their customer confirmed
+        the fix and was told it is closed (their reply reopens their own ticket
+        if the issue comes back for them)."""
+        for main in self.filtered("major_incident_ticket_ids"):
+            waiting = main.major_incident_ticket_ids.filtered(
+                lambda r: r.process_role == "resolved"
+            )
+            reason = self.env._(
+                "Reopened with major incident %(main)s: %(reason)s",
+                main=main.display_name,
+                reason=self._process_move_reason(),
+            )
+            for report in waiting.sudo().with_context(mindx_move_reason=reason):
+                stage = report._process_stage_for_role(main.process_role)
+                if stage:
+                    old_stage = report.stage_id
+                    report.write({"stage_id": stage.id})
+                    report._process_log_move(old_stage, stage, reason)
+
     def _major_incident_send(self, step, promise):
         """The customer email of `step` to this report's customer (the step's
         template, in their language, on this report's thread); None without an
