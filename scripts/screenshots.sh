@@ -37,6 +37,8 @@ shot "$TICKETS/$SEED" "$OUT/screenshot_ticket_process.png" --height 2700
 shot "$TICKETS?view_type=kanban" "$OUT/screenshot_kanban_class_sla.png"
 shot "$TICKETS/$NEW" "$OUT/screenshot_refused_move.png" \
     --click ".o_statusbar_status button:text(Awaiting)"
+shot "$TICKETS/$NEW" "$OUT/screenshot_major_incident.png" --height 1300 \
+    --click "a.nav-link:text(Major incident)"
 shot "$TICKETS/$ASSESSED" "$OUT/screenshot_ack_composer.png" \
     --click "button[name=action_process_ack]"
 shot "/report/html/$ADDON.report_helpdesk_incident/$SEED" \

@@ -163,3 +163,15 @@ class TestDemoData(TransactionCase):
                 ticket.cos_policy_id._priority_for(ticket.class_of_service),
                 ticket.display_name,
             )
+
+    def test_demo_has_a_major_incident(self):
+        """The exam outage: three coordinators' reports, one main ticket whose
+        class counts all their students."""
+        main = self.env.ref("mindx_helpdesk_process.ticket_exam_down_demo")
+        self.assertEqual(len(main.major_incident_ticket_ids), 2)
+        self.assertEqual(main.incident_users_affected, 40 + 24 + 18)
+        self.assertIn(
+            "82 users affected across 3 reports",
+            main.with_context(lang="en_US").cos_rationale,
+        )
+        self.assertEqual(main.class_of_service, "expedite")

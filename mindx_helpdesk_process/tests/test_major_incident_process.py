@@ -388,3 +388,42 @@ class TestMajorIncidentProcess(HelpdeskProcessCommon):
         )
         self.assertEqual(self.report_lan.root_cause, "Pool")
         self.assertEqual(self.report_lan.process_role, "resolved")
+
+    def test_each_customer_step_once_per_customer_in_their_language(self):
+        subjects = {
+            "ack": ("Chúng tôi đã tiếp nhận", "We have received"),
+            "update": ("Cập nhật về yêu cầu", "Update on your request"),
+            "resolve": ("Đã khắc phục", "Resolved:"),
+            "close": ("Đã đóng", "Closed:"),
+        }
+        sent = {}
+        self._log_step(self.main, "assess", users_affected=12, assessment_note="x")
+        for step in subjects:
+            if step == "update":
+                self._investigate_and_escalate()
+            if step == "resolve":
+                self._log_step(
+                    self.main,
+                    "dev_response",
+                    root_cause="Index",
+                    resolution_summary="Ok",
+                )
+            if step == "close":
+                self._log_step(self.main, "confirm", customer_confirmation="OK")
+            with self.mock_mail_gateway():
+                self._send_step_email(self.main, step)
+                sent[step] = self._customers_mails()
+        for step, (vietnamese, english) in subjects.items():
+            mails = sent[step]
+            self.assertEqual(
+                {partner: len(m) for partner, m in mails.items()},
+                {self.customer: 1, self.lan: 1, self.john: 1},
+                step,
+            )
+            self.assertIn(vietnamese, mails[self.lan][0]["subject"], step)
+            self.assertIn(self.report_lan.number, mails[self.lan][0]["subject"])
+            self.assertIn(english, mails[self.john][0]["subject"], step)
+            self.assertIn(self.report_john.number, mails[self.john][0]["subject"])
+            for report in self.reports:
+                logs = report.process_step_ids.filtered(lambda s, st=step: s.step == st)
+                self.assertEqual(len(logs), 1, f"{step} recorded once on {report.name}")
