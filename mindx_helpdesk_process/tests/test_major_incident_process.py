@@ -427,3 +427,16 @@ class TestMajorIncidentProcess(HelpdeskProcessCommon):
             for report in self.reports:
                 logs = report.process_step_ids.filtered(lambda s, st=step: s.step == st)
                 self.assertEqual(len(logs), 1, f"{step} recorded once on {report.name}")
+
+    def test_a_cancelled_main_ticket_lets_its_reports_go(self):
+        self.main.with_user(self.agent).with_context(
+            mindx_move_reason="Duplicate of another incident"
+        ).write({"stage_id": self.stage_by_role["cancelled"].id})
+        self.assertFalse(self.reports.major_incident_id)
+        self.assertEqual(self.report_lan.process_next_step, "assess", "its own again")
+        self.assertTrue(
+            self.report_lan.message_ids.filtered(
+                lambda m: "Duplicate of another incident" in str(m.body)
+                and "cancelled" in str(m.body)
+            )
+        )

@@ -130,6 +130,7 @@ class HelpdeskTicket(models.Model):
         res = super().write(vals)
         if "stage_id" in vals:
             self._process_reset_reopened(old_roles)
+            self._major_incident_release_reports()
             self._sla_on_stage_change(stage)
             self._sla_refresh_status()
             for ticket, old_stage in forced_from.items():

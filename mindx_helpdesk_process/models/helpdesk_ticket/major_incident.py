@@ -239,16 +239,15 @@ class HelpdeskTicket(models.Model):
     def _major_incident_check_report_step(self, step):
         """A report of a major incident is worked through its main ticket: only
         its customer's confirmation is its own (process_rules.REPORT_OWN_STEPS)."""
-        if step in REPORT_OWN_STEPS:
-            return
-        for ticket in self.filtered("major_incident_id"):
+        linked = self.filtered("major_incident_id")[:1]
+        if linked and step not in REPORT_OWN_STEPS:
             raise UserError(
                 self.env._(
                     "Ticket %(ticket)s is part of major incident %(main)s: do "
                     "'%(step)s' on the main ticket (it reaches this report's "
                     "customer too), or unlink the report to work on it on its own.",
-                    ticket=ticket.display_name,
-                    main=ticket.major_incident_id.sudo().display_name,
+                    ticket=linked.display_name,
+                    main=linked.major_incident_id.sudo().display_name,
                     step=self._process_step_label(step),
                 )
             )
@@ -289,9 +288,8 @@ class HelpdeskTicket(models.Model):
         """Do `steps` (in the process's order) for `reports`, as done on this main
         ticket at `date` (else now): its findings copied to them, the last
         customer step's email sent to each report's customer in their language,
-        on their own thread
-        (their reply comes back to their report), each step logged "via" this
-        ticket. A report where the first step does not fit (cancelled, closed, or
+        on their own thread (their reply comes back to their report), each step
+        logged "via" this ticket. A report where the first step does not fit (cancelled, closed, or
         without an email address for a customer step) is named in a note here.
 
         As superuser, for the agent (who stays the author): the agent works the
@@ -346,6 +344,21 @@ class HelpdeskTicket(models.Model):
                     old_stage = report.stage_id
                     report.write({"stage_id": stage.id})
                     report._process_log_move(old_stage, stage, reason)
+
+    def _major_incident_release_reports(self):
+        """A cancelled main ticket (a duplicate, a mistake) lets its reports go:
+        each is unlinked, with the reason logged, and worked on its own."""
+        for main in self.filtered(
+            lambda t: t.process_role == "cancelled" and t.major_incident_ticket_ids
+        ):
+            reason = self.env._(
+                "Main ticket %(main)s cancelled: %(reason)s",
+                main=main.display_name,
+                reason=self._process_move_reason(),
+            )
+            main.major_incident_ticket_ids.sudo().with_context(
+                mindx_unlink_reason=reason
+            ).write({"major_incident_id": False})
 
     def _major_incident_send(self, step, promise):
         """The customer email of `step` to this report's customer (the step's
