@@ -289,8 +289,9 @@ class HelpdeskTicket(models.Model):
         ticket at `date` (else now): its findings copied to them, the last
         customer step's email sent to each report's customer in their language,
         on their own thread (their reply comes back to their report), each step
-        logged "via" this ticket. A report where the first step does not fit (cancelled, closed, or
-        without an email address for a customer step) is named in a note here.
+        logged "via" this ticket. A report where the first step does not fit
+        (cancelled, closed, or without an email address for a customer step) is
+        named in a note here.
 
         As superuser, for the agent (who stays the author): the agent works the
         main ticket, the reports may be in colleagues' hands.
