@@ -13,6 +13,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from ..tools import webhook
 from .common import INBOUND_EMAIL, HelpdeskProcessCommon
 
 RATING_LINK = re.compile(r'href="[^"]*/rate/([\w-]+)/5"')
@@ -440,3 +441,16 @@ class TestMajorIncidentProcess(HelpdeskProcessCommon):
                 and "cancelled" in str(m.body)
             )
         )
+
+    def test_the_webhook_escalation_carries_the_whole_incident(self):
+        """Microsoft Teams, Slack and JSON escalations: the total users and one
+        line per report, in every kind's body."""
+        data = self.env["helpdesk.escalation.delivery"]._payload_data(self.main)
+        self.assertEqual(data["users_affected"], 36)
+        self.assertFalse(data["is_blocking"])
+        for report in self.reports:
+            self.assertIn(f"{report.number}: {report.partner_id.name}", data["reports"])
+        for kind in ("teams", "slack", "generic"):
+            body = str(webhook.build_payload(kind, data))
+            self.assertIn(self.report_lan.number, body, kind)
+            self.assertIn("36", body, kind)
