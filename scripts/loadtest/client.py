@@ -10,13 +10,17 @@ under the operation it belongs to, with its latency and its outcome:
 - ``concurrency``: a serialization failure or deadlock that reached the client
   after Odoo's own retries (odoo/service/model.py retries 5 times);
 - ``server_error``: any other traceback (e.g. the database went away mid-request);
-- ``timeout`` and ``connection``: no answer in time, or no server (a host down).
+- ``logged_out``: a JSON route answered 404: the request was served without a
+  database, Odoo having logged the session out when the database did not answer
+  (odoo/http.py, RegistryError); the user logs in again;
+- ``timeout`` and ``connection``: no answer in time, or the connection lost. A
+  host that refuses the connection (stopped) is skipped for the other one, as a
+  proxy does: counted as a failover, not an error.
 """
 
 import http.cookiejar
 import json
 import random
-import socket
 import threading
 import time
 import urllib.error
@@ -31,6 +35,9 @@ CONCURRENCY_ERRORS = (
     "LockNotAvailable",
 )
 CLEAN_ERRORS = ("odoo.exceptions.", "odoo.addons.mindx_helpdesk_process.exceptions.")
+# requests a stopped host refused and the other host served (Browser.send)
+FAILOVERS = {"count": 0}
+FAILOVERS_LOCK = threading.Lock()
 # outcomes after which a write may or may not have been committed
 AMBIGUOUS = ("http_5xx", "server_error", "timeout", "connection")
 
@@ -99,30 +106,58 @@ class Browser:
         self.turn = (self.turn + 1) % len(self.hosts)
         return self.hosts[self.turn]
 
+    def send(self, path, data=None, headers=None, host=None):
+        """The answer's body from `host` (else the next one in turn). A host
+        that refuses the connection got nothing: the request goes to the other
+        one, as a proxy does (nginx's proxy_next_upstream error)."""
+        host = host or self.next_host()
+        try:
+            return self._open(urllib.request.Request(host + path, data, headers or {}))
+        except RequestFailed as failure:
+            if failure.kind != "connection" or "refused" not in failure.detail.lower():
+                raise
+            others = [other for other in self.hosts if other != host]
+            if not others:
+                raise
+            with FAILOVERS_LOCK:
+                FAILOVERS["count"] += 1
+            return self._open(
+                urllib.request.Request(others[0] + path, data, headers or {})
+            )
+
     def _open(self, request):
         try:
             with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
                 return response.read()
         except urllib.error.HTTPError as error:
-            kind = "http_5xx" if error.code >= 500 else "http_4xx"
+            # a JSON route answers 404 when the request was served without a
+            # database: Odoo logs a session out when its database did not answer
+            kind = (
+                "http_5xx"
+                if error.code >= 500
+                else "logged_out"
+                if error.code == 404
+                else "http_4xx"
+            )
             raise RequestFailed(kind, f"HTTP {error.code} {request.full_url}") from None
-        except (TimeoutError, socket.timeout) as error:
+        except TimeoutError as error:
             raise RequestFailed("timeout", str(error)) from None
-        except (urllib.error.URLError, ConnectionError, OSError) as error:
+        except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            if isinstance(reason, (TimeoutError, socket.timeout)):
+            if isinstance(reason, TimeoutError):
                 raise RequestFailed("timeout", str(reason)) from None
             raise RequestFailed("connection", str(reason)) from None
 
     def json(self, path, params, host=None):
         """A JSON-RPC call of the web client's routes; its result."""
         payload = {"jsonrpc": "2.0", "method": "call", "params": params, "id": 1}
-        request = urllib.request.Request(
-            (host or self.next_host()) + path,
+        body = self.send(
+            path,
             json.dumps(payload).encode(),
             {"Content-Type": "application/json"},
+            host,
         )
-        answer = json.loads(self._open(request))
+        answer = json.loads(body)
         if "error" in answer:
             data = answer["error"].get("data") or {}
             name, message = data.get("name", ""), data.get("message", "")
@@ -131,7 +166,7 @@ class Browser:
 
     def get(self, path):
         """A plain GET (a report's PDF); its body."""
-        return self._open(urllib.request.Request(self.next_host() + path))
+        return self.send(path)
 
     def authenticate(self):
         result = self.json(
@@ -149,19 +184,16 @@ class Browser:
         )
 
 
-def xmlrpc_call(host, db, uid, password, model, method, *args):
-    """One XML-RPC execute_kw, as odoo-mailgate.py posts an email; the raw
-    answer body (parsed by the caller's xmlrpc.client.loads)."""
+def xmlrpc_call(hosts, db, uid, password, model, method, *args):
+    """One XML-RPC execute_kw on the first of `hosts` (through the "proxy"), as
+    odoo-mailgate.py posts an email; its result."""
     import xmlrpc.client
 
     body = xmlrpc.client.dumps(
         (db, uid, password, model, method, list(args)), "execute_kw", allow_none=True
     ).encode()
-    request = urllib.request.Request(
-        f"{host}/xmlrpc/2/object", body, {"Content-Type": "text/xml"}
-    )
-    browser = Browser([host], db, None, None)
-    raw = browser._open(request)
+    browser = Browser(hosts, db, None, None)
+    raw = browser.send("/xmlrpc/2/object", body, {"Content-Type": "text/xml"}, hosts[0])
     try:
         return xmlrpc.client.loads(raw)[0][0]
     except xmlrpc.client.Fault as fault:

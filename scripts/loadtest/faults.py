@@ -9,25 +9,20 @@ import os
 import signal
 import time
 
-from .stack import CRON_XMLIDS, _tickets, log, restart_postgresql
+from .stack import CRON_XMLIDS, _tickets, log, restart_postgresql, wait_until
 
 GUARD = 240  # seconds any wait of a fault may take at most
 
 
 def _wait(condition, what, timeout=GUARD, every=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise RuntimeError(f"{what}: not within {timeout}s")
+    return wait_until(condition, what, timeout, every)
 
 
 def _flagged(run, ids):
     with run.odoo.env("mindx") as env:
         env.cr.execute(
-            "SELECT count(DISTINCT ticket_id) FROM helpdesk_sla_breach WHERE ticket_id = ANY(%s)",
+            "SELECT count(DISTINCT ticket_id) FROM helpdesk_sla_breach "
+            "WHERE ticket_id = ANY(%s)",
             [ids],
         )
         return env.cr.fetchone()[0]
@@ -83,12 +78,12 @@ def kill_cron_mid_scan(run):
     flagged = _wait(
         lambda: _flagged(run, ids), "the breach scan's first batch", every=0.05
     )
-    workers = {pid: host.name for host in run.hosts_ for pid in host.cron_workers()}
     pid = _wait(
         lambda: (_scan_holder(run) if _flagged(run, ids) < count else -1),
         "the scan's holder",
         every=0.05,
     )
+    workers = {pid: host.name for host in run.hosts_ for pid in host.cron_workers()}
     if pid == -1 or pid not in workers:
         return {
             "killed": None,
@@ -123,7 +118,8 @@ def restart_host(run, host, down=5):
     time.sleep(down)
     host.start()
     log(
-        f"  host {host.name} stopped in {stopped:.1f}s, back after {time.monotonic() - started:.1f}s"
+        f"  host {host.name} stopped in {stopped:.1f}s, back after "
+        f"{time.monotonic() - started:.1f}s"
     )
     return {
         "host": host.name,
@@ -146,6 +142,7 @@ def restart_pg(run):
         )
     recovered = time.monotonic() - started
     log(
-        f"  PostgreSQL restarted in {took:.1f}s; both hosts answered {recovered:.1f}s later"
+        f"  PostgreSQL restarted in {took:.1f}s; both hosts answered "
+        f"{recovered:.1f}s later"
     )
     return {"restart_s": round(took, 1), "hosts_answer_after_s": round(recovered, 1)}

@@ -115,9 +115,11 @@ def breaches(cr, since):
     )
     wrong += [f"ticket {t}: {n} open {k} breaches" for t, k, n in cr.fetchall()]
     cr.execute(
-        """SELECT b.ticket_id, b.n, b.expedite, COALESCE(notes.n, 0), COALESCE(mails.n, 0)
+        """SELECT b.ticket_id, b.n, b.expedite,
+                  COALESCE(notes.n, 0), COALESCE(mails.n, 0)
              FROM (SELECT ticket_id, count(*) AS n,
-                          count(*) FILTER (WHERE class_of_service = 'expedite') AS expedite
+                          count(*) FILTER (
+                              WHERE class_of_service = 'expedite') AS expedite
                      FROM helpdesk_sla_breach WHERE detected_date >= %(since)s
                     GROUP BY 1) b
         LEFT JOIN (SELECT res_id, count(*) AS n FROM mail_message
@@ -132,7 +134,8 @@ def breaches(cr, since):
         {"since": since, "note": BREACH_NOTE},
     )
     wrong += [
-        f"ticket {t}: {n} breaches ({e} Expedite) but {notes} notes, {mails} leader emails"
+        f"ticket {t}: {n} breaches ({e} Expedite) but {notes} notes, "
+        f"{mails} leader emails"
         for t, n, e, notes, mails in cr.fetchall()
     ]
     return wrong
@@ -186,7 +189,8 @@ def escalations(cr, run):
         expected = 1 if state == "sent" else 0
         if received[str(delivery_id)] != expected:
             wrong.append(
-                f"delivery {delivery_id} ({state}) received {received[str(delivery_id)]} times"
+                f"delivery {delivery_id} ({state}) received "
+                f"{received[str(delivery_id)]} times"
             )
     return wrong
 

@@ -5,7 +5,15 @@ import os
 import statistics
 from collections import Counter
 
-ERROR_KINDS = ("http_5xx", "concurrency", "server_error", "timeout", "connection")
+ERROR_KINDS = (
+    "http_5xx",
+    "concurrency",
+    "server_error",
+    "timeout",
+    "connection",
+    "logged_out",
+    "http_4xx",
+)
 
 
 def _percentile(values, pct):
@@ -68,7 +76,8 @@ def table(results):
     lines = []
     run = results["run"]
     lines.append(
-        f"Load run {run['kind']} ({run['started']}, {run['load_seconds']:.0f} s of load, "
+        f"Load run {run['kind']} ({run['started']}, "
+        f"{run['load_seconds']:.0f} s of load, "
         f"{run['agents']} agents + {run['mgmt_agents']} on helpdesk_mgmt, 2 hosts x "
         f"{run['workers']} workers + 1 cron worker each, {run['tickets']} open tickets)"
     )
@@ -89,7 +98,8 @@ def table(results):
                 f"{fig['refused']:>7}  {errors:15} | {vs}"
             )
     lines.append(
-        f"total: {results['total_per_s']} requests/s; errors by phase: "
+        f"total: {results['total_per_s']} requests/s; requests a stopped host "
+        f"refused, served by the other: {results['failovers']}; errors by phase: "
         f"{results['errors_by_phase'] or 'none'}"
     )
     for phase in results["phases"]:

@@ -36,6 +36,18 @@ CRON_XMLIDS = {
 }
 
 
+def wait_until(condition, what, timeout, every=0.5):
+    """condition()'s first true value, polled every `every` seconds; an error
+    saying `what` did not happen after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise RuntimeError(f"{what}: not within {timeout}s")
+
+
 def log(message):
     print(f"[load {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -87,7 +99,7 @@ def install(args, dbs):
             raise SystemExit(f"installing {MODULES[key]} failed: {args.log_dir}")
 
 
-# -- the data -------------------------------------------------------------------------
+# -- the data -------------------------------------------------------------------
 
 
 def setup_data(odoo, key, sizes, webhook_url):
@@ -245,7 +257,8 @@ def _silent_resolved(odoo, count, cast):
     with odoo.env("mindx", QUIET) as env:
         env.cr.execute(
             """UPDATE helpdesk_ticket SET stage_id = %(stage)s,
-                   assessment_date = %(at)s, ack_date = %(at)s, investigation_date = %(at)s,
+                   assessment_date = %(at)s, ack_date = %(at)s,
+                   investigation_date = %(at)s,
                    dev_response_date = %(at)s, resolution_date = %(at)s,
                    last_update_date = %(at)s,
                    process_role = 'resolved',
@@ -268,7 +281,7 @@ def _silent_resolved(odoo, count, cast):
     cast["resolved"] = ids
 
 
-# -- the hosts --------------------------------------------------------------------------
+# -- the hosts ------------------------------------------------------------------
 
 
 class OdooHost:
@@ -300,6 +313,8 @@ class OdooHost:
             "--max-cron-threads=1",
             "--limit-time-real=120",
             "--limit-time-cpu=60",
+            # the breach scan's run (up to 10 batches) on a saturated machine
+            "--limit-time-real-cron=300",
             "--log-level=info",
             f"--logfile={self.logfile}",
             *self.extra,
@@ -309,22 +324,20 @@ class OdooHost:
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
             self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"host {self.name} exited: see {self.logfile}")
-            try:
-                with urllib.request.urlopen(
-                    f"{self.url}/web/login", timeout=10
-                ) as resp:
-                    if resp.status == 200:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.5)
-        raise SystemExit(
-            f"host {self.name} did not answer in {timeout}s: {self.logfile}"
+        wait_until(
+            self.answers, f"host {self.name} to answer ({self.logfile})", timeout
         )
+        return self
+
+    def answers(self):
+        """True once the login page is served (fails if the host exited)."""
+        if self.process.poll() is not None:
+            raise SystemExit(f"host {self.name} exited: see {self.logfile}")
+        try:
+            with urllib.request.urlopen(f"{self.url}/web/login", timeout=10) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
 
     def stop(self, timeout=60):
         """SIGTERM (Odoo's graceful stop: the workers finish their request), then
