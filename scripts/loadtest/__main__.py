@@ -29,7 +29,7 @@ SIZES = {
         "tickets": 5000,
         "due": 300,
         "resolved": 40,
-        "scan": 3000,
+        "scan": 1500,
         "seconds": 240,
     },
     "quick": {

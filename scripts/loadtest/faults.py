@@ -83,17 +83,15 @@ def kill_cron_mid_scan(run):
         "the scan's holder",
         every=0.05,
     )
-    workers = {pid: host.name for host in run.hosts_ for pid in host.cron_workers()}
-    if pid == -1 or pid not in workers:
+    hosts = [host.name for host in run.hosts_ if pid > 0 and host.is_cron_worker(pid)]
+    if not hosts:
         return {
             "killed": None,
             "note": f"the scan ended or ran outside a cron worker ({pid})",
         }
     flagged = _flagged(run, ids)
     os.kill(pid, signal.SIGKILL)
-    log(
-        f"  SIGKILL cron worker {pid} of host {workers[pid]}: {flagged}/{count} flagged"
-    )
+    log(f"  SIGKILL cron worker {pid} of host {hosts[0]}: {flagged}/{count} flagged")
     run.trigger_crons(("scan",))
     _wait(
         lambda: _flagged(run, ids) == count,
@@ -102,7 +100,7 @@ def kill_cron_mid_scan(run):
     )
     return {
         "killed": pid,
-        "host": workers[pid],
+        "host": hosts[0],
         "flagged_before_kill": flagged,
         "due": count,
         "all_flagged_after_s": round(time.monotonic() - started, 1),

@@ -362,18 +362,14 @@ class OdooHost:
         except OSError:
             return []
 
-    def cron_workers(self):
-        """The pids of this host's cron workers (process title "odoo: WorkerCron")."""
-        found = []
-        for pid in self.children():
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as file:
-                    title = file.read()
-            except OSError:
-                continue
-            if b"WorkerCron" in title:
-                found.append(pid)
-        return found
+    def is_cron_worker(self, pid):
+        """Whether `pid` is a cron worker of this host: a child of its master
+        that its log announces as "Worker WorkerCron (<pid>) alive" (the
+        process title says so only with setproctitle installed)."""
+        if pid not in self.children():
+            return False
+        with open(self.logfile, encoding="utf-8", errors="replace") as log_file:
+            return f"Worker WorkerCron ({pid}) alive" in log_file.read()
 
 
 def restart_postgresql(command):
