@@ -8,11 +8,13 @@ the escalation outbox is let to drain, and the invariants are checked.
 """
 
 import argparse
+import email
 import socket
 import sys
 import threading
 import time
 import traceback
+from collections import Counter
 from datetime import datetime
 
 from . import faults, invariants, report
@@ -84,6 +86,18 @@ class Run:
         self.smtp, self.webhook = SmtpSink(), WebhookSink()
         for sink in (self.smtp, self.webhook):
             threading.Thread(target=sink.serve_forever, daemon=True).start()
+
+    def smtp_figures(self):
+        """What the SMTP sink received: emails, and Message-IDs received twice
+        (an email sent again)."""
+        ids = Counter(
+            email.message_from_bytes(raw).get("Message-Id")
+            for raw in self.smtp.messages
+        )
+        return {
+            "received": len(self.smtp.messages),
+            "sent_twice": sorted(mid for mid, n in ids.items() if n > 1)[:20],
+        }
 
     def webhook_deliveries(self):
         with self.webhook.lock:
@@ -261,8 +275,10 @@ def main(argv):
         "errors_by_phase": errors,
         "error_samples": report.error_samples(run.stats.errors),
         "phases": phases,
-        "smtp_received": len(run.smtp.messages),
+        "smtp": run.smtp_figures(),
         "failovers": FAILOVERS["count"],
+        "requests_per_s": round(FAILOVERS["requests"] / load_s, 1),
+        "webhook_posts": len(run.webhook_deliveries()),
     }
     print(report.table(results))
     path = report.write(results, args.out_dir, run.kind)

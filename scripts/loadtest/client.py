@@ -35,8 +35,9 @@ CONCURRENCY_ERRORS = (
     "LockNotAvailable",
 )
 CLEAN_ERRORS = ("odoo.exceptions.", "odoo.addons.mindx_helpdesk_process.exceptions.")
-# requests a stopped host refused and the other host served (Browser.send)
-FAILOVERS = {"count": 0}
+# HTTP requests sent, and those a stopped host refused and the other host
+# served (Browser.send)
+FAILOVERS = {"count": 0, "requests": 0}
 FAILOVERS_LOCK = threading.Lock()
 # outcomes after which a write may or may not have been committed
 AMBIGUOUS = ("http_5xx", "server_error", "timeout", "connection")
@@ -111,6 +112,8 @@ class Browser:
         that refuses the connection got nothing: the request goes to the other
         one, as a proxy does (nginx's proxy_next_upstream error)."""
         host = host or self.next_host()
+        with FAILOVERS_LOCK:
+            FAILOVERS["requests"] += 1
         try:
             return self._open(urllib.request.Request(host + path, data, headers or {}))
         except RequestFailed as failure:

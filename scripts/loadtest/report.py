@@ -28,7 +28,8 @@ def figures(stats, seconds):
     """{db: {op: figures}} of every operation, and the errors by kind and phase."""
     ops = {}
     for (db, op), samples in sorted(stats.samples.items()):
-        ok = [sec for _phase, sec, outcome in samples if outcome == "ok"]
+        # a refusal (the gate's answer) is an answer: timed as well
+        ok = [sec for _p, sec, outcome in samples if outcome in ("ok", "refused")]
         outcomes = Counter(outcome for _phase, _sec, outcome in samples)
         ops.setdefault(db, {})[op] = {
             "count": len(samples),
@@ -98,9 +99,15 @@ def table(results):
                 f"{fig['refused']:>7}  {errors:15} | {vs}"
             )
     lines.append(
-        f"total: {results['total_per_s']} requests/s; requests a stopped host "
+        f"total: {results['requests_per_s']} HTTP requests/s "
+        f"({results['total_per_s']} user operations/s); requests a stopped host "
         f"refused, served by the other: {results['failovers']}; errors by phase: "
         f"{results['errors_by_phase'] or 'none'}"
+    )
+    smtp = results["smtp"]
+    lines.append(
+        f"emails received by the SMTP sink: {smtp['received']}, sent twice: "
+        f"{len(smtp['sent_twice'])}; webhook posts: {results['webhook_posts']}"
     )
     for phase in results["phases"]:
         broken = {k: len(v) for k, v in phase["invariants"].items() if v}
