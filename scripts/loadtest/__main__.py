@@ -9,6 +9,7 @@ the escalation outbox is let to drain, and the invariants are checked.
 
 import argparse
 import email
+import re
 import socket
 import sys
 import threading
@@ -43,6 +44,12 @@ SIZES = {
         "scan": 800,
         "seconds": 32,
     },
+}
+# the addon's jobs as their log lines name them ("Job '<name>' (<id>) starting")
+CRON_NAMES = {
+    "scan": "flag SLA breaches",
+    "reminders": "remind silent customers of resolved tickets",
+    "outbox": "deliver escalations to webhooks",
 }
 PHASES = ("steady", "cron worker killed", "host restarted", "PostgreSQL restarted")
 
@@ -98,6 +105,23 @@ class Run:
             "received": len(self.smtp.messages),
             "sent_twice": sorted(mid for mid, n in ids.items() if n > 1)[:20],
         }
+
+    def cron_runs(self):
+        """How many times each host's cron workers started the addon's jobs
+        (from the hosts' logs): both hosts run them."""
+        runs = {}
+        for host in self.hosts_:
+            with open(host.logfile, encoding="utf-8", errors="replace") as log_file:
+                text = log_file.read()
+            runs[host.name] = {
+                job: len(
+                    re.findall(
+                        rf"Job 'Helpdesk process: {name}' \(\d+\) starting", text
+                    )
+                )
+                for job, name in CRON_NAMES.items()
+            }
+        return runs
 
     def webhook_deliveries(self):
         with self.webhook.lock:
@@ -279,6 +303,7 @@ def main(argv):
         "failovers": FAILOVERS["count"],
         "requests_per_s": round(FAILOVERS["requests"] / load_s, 1),
         "webhook_posts": len(run.webhook_deliveries()),
+        "cron_runs_by_host": run.cron_runs(),
     }
     print(report.table(results))
     path = report.write(results, args.out_dir, run.kind)

@@ -107,7 +107,8 @@ def table(results):
     smtp = results["smtp"]
     lines.append(
         f"emails received by the SMTP sink: {smtp['received']}, sent twice: "
-        f"{len(smtp['sent_twice'])}; webhook posts: {results['webhook_posts']}"
+        f"{len(smtp['sent_twice'])}; webhook posts: {results['webhook_posts']}; "
+        f"cron runs by host: {results['cron_runs_by_host']}"
     )
     for phase in results["phases"]:
         broken = {k: len(v) for k, v in phase["invariants"].items() if v}
