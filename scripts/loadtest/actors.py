@@ -230,35 +230,50 @@ class Agent(Actor):
 
     def work_on(self, ticket):
         """The next step the ticket's header offers, through its dialog or
-        composer; now and then one that does not fit where it stands (refused)."""
+        composer; now and then one that does not fit where it stands (refused).
+
+        Timed as the user waits: the button that opens the dialog ("open step
+        dialog"), then, after typing, the confirmation ("step <name>": the
+        dialog saved and its button)."""
         step = ticket.get("process_next_step")
         if random.random() < 0.08 or not step:
             step = random.choice(STEPS)
-        self.timed(f"step {step}", lambda: self.step(ticket["id"], step))
+        uid = self.browser.uid
+        context = {"lang": "en_US", "tz": "Asia/Ho_Chi_Minh", "uid": uid}
+        action = self.timed(
+            "open step dialog",
+            lambda: self.browser.json(
+                f"/web/dataset/call_button/helpdesk.ticket/action_process_{step}",
+                {
+                    "model": "helpdesk.ticket",
+                    "method": f"action_process_{step}",
+                    "args": [[ticket["id"]]],
+                    "kwargs": {"context": context},
+                },
+            ),
+        )
+        self.floor.think(0.3, 1.0)  # typing in the dialog
+        context.update(action["context"])
+        self.timed(
+            f"step {step}",
+            lambda: self.confirm(ticket["id"], step, action["res_model"], context),
+        )
         # on with the same ticket next time, mostly (it goes through the steps)
         if random.random() < 0.8:
             self.current = ticket["id"]
 
-    def step(self, ticket_id, step):
-        call, uid = self.browser.call, self.browser.uid
-        context = {"lang": "en_US", "tz": "Asia/Ho_Chi_Minh", "uid": uid}
-        action = self.browser.json(
-            f"/web/dataset/call_button/helpdesk.ticket/action_process_{step}",
-            {
-                "model": "helpdesk.ticket",
-                "method": f"action_process_{step}",
-                "args": [[ticket_id]],
-                "kwargs": {"context": context},
-            },
-        )
-        model, ctx = action["res_model"], dict(context, **action["context"])
+    def confirm(self, ticket_id, step, model, context):
+        """The dialog saved with its inputs, then its button (Confirm, Send);
+        the outcome in the ledger (the invariants count the step log)."""
         values = {}
         if step == "assess":
             values["users_affected"] = random.choice((2, 2, 2, 3, 10, 12, 30))
         values.update(DIALOG_TEXT.get(step, {}))
-        self.floor.think(0.3, 1.0)  # typing in the dialog
-        saved = call(model, "web_save", [], values, specification={}, context=ctx)
+        saved = self.browser.call(
+            model, "web_save", [], values, specification={}, context=context
+        )
         button = "action_send_mail" if step in CUSTOMER_STEPS else "action_confirm"
+        uid = self.browser.uid
         try:
             self.browser.json(
                 f"/web/dataset/call_button/{model}/{button}",
@@ -266,7 +281,7 @@ class Agent(Actor):
                     "model": model,
                     "method": button,
                     "args": [[saved[0]["id"]]],
-                    "kwargs": {"context": ctx},
+                    "kwargs": {"context": context},
                 },
             )
         except RequestFailed as failure:
