@@ -28,6 +28,7 @@ pg_restart=("$(pg_bindir)/pg_ctl" -D "$PG_STARTED_DIR" -l "$RUN_DIR/pg/server.lo
 
 say "load run $RUN_ID (logs in ${RUN_DIR#"$REPO_DIR"/})"
 status=0
+export MINDX_LOADTEST_COMMAND="scripts/loadtest.sh $*"
 cd "$REPO_DIR/scripts"
 "$VENV/bin/python" -m loadtest --config "$RUN_DIR/odoo.conf" \
     --odoo-bin "$ODOO_SRC/odoo-bin" --db-prefix "load_$RUN_ID" --log-dir "$RUN_DIR" \

@@ -9,6 +9,7 @@ the escalation outbox is let to drain, and the invariants are checked.
 
 import argparse
 import email
+import os
 import re
 import socket
 import sys
@@ -246,6 +247,37 @@ class Run:
         for host in self.hosts_:
             host.stop()
 
+    def results(self, started, setup_s, phases):
+        """What the run writes as JSON (report.table prints it)."""
+        load_s = sum(p["load_seconds"] for p in phases)
+        ops, errors = report.figures(self.stats, load_s)
+        operations = sum(len(s) for s in self.stats.samples.values())
+        return {
+            "run": {
+                "kind": self.kind,
+                "started": started.isoformat(timespec="seconds"),
+                "stamp": started.strftime("%Y%m%d-%H%M%S"),
+                "command": os.environ.get("MINDX_LOADTEST_COMMAND", ""),
+                "machine": report.machine(),
+                "setup_seconds": round(setup_s),
+                "load_seconds": load_s,
+                "workers": self.args.workers,
+                **{key: self.sizes[key] for key in ("agents", "mgmt_agents")},
+                **{key: self.sizes[key] for key in ("tickets", "scan")},
+            },
+            "operations": ops,
+            "requests_per_s": round(FAILOVERS["requests"] / load_s, 1),
+            "total_per_s": round(operations / load_s, 1),
+            "ratio_vs_mgmt": report.ratios(ops),
+            "errors_by_phase": errors,
+            "error_samples": report.error_samples(self.stats.errors),
+            "phases": phases,
+            "smtp": self.smtp_figures(),
+            "failovers": FAILOVERS["count"],
+            "webhook_posts": len(self.webhook_deliveries()),
+            "cron_runs_by_host": self.cron_runs(),
+        }
+
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__)
@@ -276,35 +308,7 @@ def main(argv):
         run.stop()
         return 2
     run.stop()
-    load_s = sum(p["load_seconds"] for p in phases)
-    ops, errors = report.figures(run.stats, load_s)
-    results = {
-        "run": {
-            "kind": run.kind,
-            "started": started.isoformat(timespec="seconds"),
-            "stamp": started.strftime("%Y%m%d-%H%M%S"),
-            "setup_seconds": round(setup_s),
-            "load_seconds": load_s,
-            "agents": run.sizes["agents"],
-            "mgmt_agents": run.sizes["mgmt_agents"],
-            "workers": args.workers,
-            "tickets": run.sizes["tickets"],
-            "command": " ".join(sys.argv[1:]),
-        },
-        "operations": ops,
-        "total_per_s": round(
-            sum(len(s) for s in run.stats.samples.values()) / load_s, 1
-        ),
-        "ratio_vs_mgmt": report.ratios(ops),
-        "errors_by_phase": errors,
-        "error_samples": report.error_samples(run.stats.errors),
-        "phases": phases,
-        "smtp": run.smtp_figures(),
-        "failovers": FAILOVERS["count"],
-        "requests_per_s": round(FAILOVERS["requests"] / load_s, 1),
-        "webhook_posts": len(run.webhook_deliveries()),
-        "cron_runs_by_host": run.cron_runs(),
-    }
+    results = run.results(started, setup_s, phases)
     print(report.table(results))
     path = report.write(results, args.out_dir, run.kind)
     log(f"figures written to {path}")

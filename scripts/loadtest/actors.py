@@ -402,52 +402,45 @@ class Manager(Actor):
         self.closed = []
 
     def act(self):
-        timed = lambda op, func: self.stats.timed("mindx", op, func)  # noqa: E731
-        call = self.browser.call
         if self.browser.uid is None:
-            timed("login", self.browser.authenticate)
+            self.stats.timed("mindx", "login", self.browser.authenticate)
         roll = random.random()
         if roll < 0.45:
-            timed(
-                "compliance analysis",
-                lambda: call(
-                    "helpdesk.process.analysis",
-                    "web_read_group",
-                    [],
-                    ["ack_rate:avg", "update_rate:avg", "resolve_rate:avg"],
-                    ["team_id", "class_of_service"],
-                    lazy=False,
-                ),
-            )
+            op, func = "compliance analysis", self.analysis
         elif roll < 0.75:
-            timed(
-                "breach log",
-                lambda: call(
-                    "helpdesk.sla.breach",
-                    "web_search_read",
-                    [],
-                    _spec(
-                        ["kind", "deadline", "minutes_late", "done_date"],
-                        ("ticket_id",),
-                    ),
-                    limit=80,
-                ),
-            )
+            op, func = "breach log", self.breach_log
         else:
-            if not self.closed:
-                self.closed = call(
-                    "helpdesk.ticket",
-                    "search",
-                    [("process_role", "in", ("resolved", "closed"))],
-                    limit=50,
-                )
-            ticket_id = random.choice(self.closed)
-            timed(
-                "incident report (PDF)",
-                lambda: self.browser.get(
-                    f"/report/pdf/mindx_helpdesk_process.report_helpdesk_incident/{ticket_id}"
-                ),
+            op, func = "incident report (PDF)", self.print_report
+        self.stats.timed("mindx", op, func)
+
+    def analysis(self):
+        """The compliance analysis by team and class (the pivot's read)."""
+        return self.browser.call(
+            "helpdesk.process.analysis",
+            "web_read_group",
+            [],
+            ["ack_rate:avg", "update_rate:avg", "resolve_rate:avg"],
+            ["team_id", "class_of_service"],
+            lazy=False,
+        )
+
+    def breach_log(self):
+        spec = _spec(["kind", "deadline", "minutes_late", "done_date"], ("ticket_id",))
+        return self.browser.call(
+            "helpdesk.sla.breach", "web_search_read", [], spec, limit=80
+        )
+
+    def print_report(self):
+        """The incident report of a resolved or closed ticket, as a PDF."""
+        if not self.closed:
+            self.closed = self.browser.call(
+                "helpdesk.ticket",
+                "search",
+                [("process_role", "in", ("resolved", "closed"))],
+                limit=50,
             )
+        report = "mindx_helpdesk_process.report_helpdesk_incident"
+        return self.browser.get(f"/report/pdf/{report}/{random.choice(self.closed)}")
 
 
 class CronClock(Actor):

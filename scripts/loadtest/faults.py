@@ -65,14 +65,8 @@ def kill_cron_mid_scan(run):
     scan's committed batches stay, the killed one is rolled back, and a later
     run (any host's cron worker, respawned or not) flags the rest."""
     count = run.sizes["scan"]
-    ids = _tickets(
-        run.odoo,
-        "mindx",
-        count,
-        run.cast["mindx"],
-        [run.cast["mindx"]["leader_id"]],
-        due=True,
-    )
+    cast = run.cast["mindx"]
+    ids = _tickets(run.odoo, "mindx", count, cast, [cast["leader_id"]], due=True)
     run.trigger_crons(("scan",))
     started = time.monotonic()
     flagged = _wait(

@@ -114,6 +114,12 @@ def breaches(cr, since):
         "WHERE done_date IS NULL GROUP BY 1, 2 HAVING count(*) > 1"
     )
     wrong += [f"ticket {t}: {n} open {k} breaches" for t, k, n in cr.fetchall()]
+    return wrong + breach_notices(cr, since)
+
+
+def breach_notices(cr, since):
+    """Per ticket, as many breach notes as breaches, as many emails to the
+    leader as Expedite breaches (flagged since the run began)."""
     cr.execute(
         """SELECT b.ticket_id, b.n, b.expedite,
                   COALESCE(notes.n, 0), COALESCE(mails.n, 0)
@@ -133,12 +139,11 @@ def breaches(cr, since):
             WHERE b.n <> COALESCE(notes.n, 0) OR b.expedite <> COALESCE(mails.n, 0)""",
         {"since": since, "note": BREACH_NOTE},
     )
-    wrong += [
+    return [
         f"ticket {t}: {n} breaches ({e} Expedite) but {notes} notes, "
         f"{mails} leader emails"
         for t, n, e, notes, mails in cr.fetchall()
     ]
-    return wrong
 
 
 def activities(cr):

@@ -72,44 +72,46 @@ def ratios(ops):
     return out
 
 
+def machine():
+    """The machine the figures were taken on (they depend on it)."""
+    uname = os.uname()
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        models = [
+            line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line
+        ]
+    with open("/proc/meminfo", encoding="utf-8") as meminfo:
+        memory_kb = int(meminfo.readline().split()[1])
+    return {
+        "host": uname.nodename,
+        "kernel": uname.release,
+        "cpus": os.cpu_count(),
+        "cpu_model": models[0] if models else "",
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "load_average_1min_at_end": os.getloadavg()[0],
+    }
+
+
 def table(results):
     """The figures as the text table the run prints."""
-    lines = []
     run = results["run"]
-    lines.append(
-        f"Load run {run['kind']} ({run['started']}, "
+    lines = [
+        f"Load run {run['kind']} ({run['started']}, {run['command']}, "
         f"{run['load_seconds']:.0f} s of load, "
         f"{run['agents']} agents + {run['mgmt_agents']} on helpdesk_mgmt, 2 hosts x "
-        f"{run['workers']} workers + 1 cron worker each, {run['tickets']} open tickets)"
-    )
-    lines.append(
+        f"{run['workers']} workers + 1 cron worker each, "
+        f"{run['tickets']} open tickets)",
         f"{'db':6} {'operation':24} {'count':>6} {'/s':>6} {'p50':>8} {'p95':>8} "
-        f"{'p99':>8} {'refused':>7}  errors          | vs mgmt p50 p95"
-    )
-    ratio = results["ratio_vs_mgmt"]
-    for db, ops in results["operations"].items():
-        for op, fig in ops.items():
-            errors = ", ".join(f"{k} {n}" for k, n in fig["errors"].items()) or "-"
-            vs = ""
-            if db == "mindx" and op in ratio:
-                vs = f"x{ratio[op]['p50_ms']} x{ratio[op]['p95_ms']}"
-            lines.append(
-                f"{db:6} {op:24} {fig['count']:>6} {fig['per_s']:>6} "
-                f"{_fmt(fig['p50_ms'])} {_fmt(fig['p95_ms'])} {_fmt(fig['p99_ms'])} "
-                f"{fig['refused']:>7}  {errors:15} | {vs}"
-            )
-    lines.append(
+        f"{'p99':>8} {'refused':>7}  errors          | vs mgmt p50 p95",
+        *_rows(results),
         f"total: {results['requests_per_s']} HTTP requests/s "
         f"({results['total_per_s']} user operations/s); requests a stopped host "
         f"refused, served by the other: {results['failovers']}; errors by phase: "
-        f"{results['errors_by_phase'] or 'none'}"
-    )
-    smtp = results["smtp"]
-    lines.append(
-        f"emails received by the SMTP sink: {smtp['received']}, sent twice: "
-        f"{len(smtp['sent_twice'])}; webhook posts: {results['webhook_posts']}; "
-        f"cron runs by host: {results['cron_runs_by_host']}"
-    )
+        f"{results['errors_by_phase'] or 'none'}",
+        f"emails received by the SMTP sink: {results['smtp']['received']}, sent "
+        f"twice: {len(results['smtp']['sent_twice'])}; webhook posts: "
+        f"{results['webhook_posts']}; cron runs by host: "
+        f"{results['cron_runs_by_host']}",
+    ]
     for phase in results["phases"]:
         broken = {k: len(v) for k, v in phase["invariants"].items() if v}
         lines.append(
@@ -117,6 +119,22 @@ def table(results):
             + ("all held" if not broken else f"BROKEN {broken}")
         )
     return "\n".join(lines)
+
+
+def _rows(results):
+    """One line per (database, operation), with its ratio to helpdesk_mgmt."""
+    ratio = results["ratio_vs_mgmt"]
+    for db, ops in results["operations"].items():
+        for op, fig in ops.items():
+            errors = ", ".join(f"{k} {n}" for k, n in fig["errors"].items()) or "-"
+            vs = ""
+            if db == "mindx" and op in ratio:
+                vs = f"x{ratio[op]['p50_ms']} x{ratio[op]['p95_ms']}"
+            yield (
+                f"{db:6} {op:24} {fig['count']:>6} {fig['per_s']:>6} "
+                f"{_fmt(fig['p50_ms'])} {_fmt(fig['p95_ms'])} {_fmt(fig['p99_ms'])} "
+                f"{fig['refused']:>7}  {errors:15} | {vs}"
+            )
 
 
 def _fmt(value):
