@@ -13,6 +13,7 @@ ERROR_KINDS = (
     "connection",
     "logged_out",
     "http_4xx",
+    "actor_error",
 )
 
 
