@@ -1,5 +1,5 @@
 # Shortcuts for the scripts (they need ODOO_SRC: see README.md, "Set-up").
-.PHONY: run test bench
+.PHONY: run test bench loadtest
 
 run:
 	./scripts/run.sh
@@ -11,3 +11,8 @@ test:
 # make bench BENCH_ARGS=--quick
 bench:
 	./scripts/bench.sh $(BENCH_ARGS)
+
+# LOADTEST_ARGS go to the package scripts/loadtest (python -m loadtest), e.g.
+# make loadtest LOADTEST_ARGS=--quick
+loadtest:
+	./scripts/loadtest.sh $(LOADTEST_ARGS)
