@@ -1,5 +1,6 @@
 """Odoo as a library, the benchmark's databases and the measuring of the figures."""
 
+import importlib
 import os
 import re
 import statistics
@@ -107,6 +108,14 @@ class Harness:
 
         IrMailServer.connect = connect
         IrMailServer.send_email = send_email
+
+    @property
+    def web_client(self):
+        """The web client's requests for a view (the addon's
+        tools/web_client.py), importable once Odoo knows its addons path."""
+        return importlib.import_module(
+            "odoo.addons.mindx_helpdesk_process.tools.web_client"
+        )
 
     def registry(self, key):
         from odoo.modules.registry import Registry
