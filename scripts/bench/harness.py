@@ -321,21 +321,23 @@ class Harness:
 
     @staticmethod
     def _create_agent(env):
-        groups = env.ref("base.group_user") | env.ref(
-            "helpdesk_mgmt.group_helpdesk_user"
+        return Harness.create_user(
+            env,
+            "helpdesk_mgmt.group_helpdesk_user",
+            name="Bench Agent",
+            login="bench_agent",
+            email="agent@bench.example.com",
+            notification_type="inbox",
         )
+
+    @staticmethod
+    def create_user(env, group, **values):
+        """An internal user of the helpdesk `group` (an XML id)."""
+        groups = env.ref("base.group_user") | env.ref(group)
         return (
             env["res.users"]
             .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Bench Agent",
-                    "login": "bench_agent",
-                    "email": "agent@bench.example.com",
-                    "notification_type": "inbox",
-                    "groups_id": [(6, 0, groups.ids)],
-                }
-            )
+            .create({**values, "groups_id": [(6, 0, groups.ids)]})
         )
 
     @staticmethod

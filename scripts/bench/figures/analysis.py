@@ -1,7 +1,7 @@
 """Figure 8 (issue #24, 3): the process compliance analysis at `big` tickets."""
 
 from ..harness import BULK_CONTEXT, log
-from ..report import fmt_count, fmt_time, tq
+from ..report import tq
 from .base import Figure
 
 MODEL = "helpdesk.process.analysis"
@@ -87,30 +87,18 @@ class AnalysisFigure(Figure):
             teams = env["helpdesk.ticket.team"].create(
                 [{"name": f"Support {i}"} for i in range(2, TEAMS + 1)]
             )
-            ctx["manager"] = self.create_manager(env).id
+            ctx["manager"] = self.bench.create_user(
+                env,
+                "helpdesk_mgmt.group_helpdesk_manager",
+                name="Bench Manager",
+                login="bench_manager",
+            ).id
             env.cr.execute(
                 HISTORY_SQL, {"teams": [ctx["team"], *teams.ids], "n_teams": TEAMS}
             )
             env.cr.execute(STEPS_SQL)
             log(f"  {env.cr.rowcount} step logs")
         self.bench.analyze("mindx")
-
-    @staticmethod
-    def create_manager(env):
-        groups = env.ref("base.group_user") | env.ref(
-            "helpdesk_mgmt.group_helpdesk_manager"
-        )
-        return (
-            env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Bench Manager",
-                    "login": "bench_manager",
-                    "groups_id": [(6, 0, groups.ids)],
-                }
-            )
-        )
 
     def pivot(self, env):
         analysis = env[MODEL].with_user(self.bench.ctxs["mindx"]["manager"])
@@ -153,11 +141,7 @@ class AnalysisFigure(Figure):
             lambda env: self.list_page(env, request),
             lambda q: q.startswith("SELECT") and "helpdesk_process_analysis" in q,
         )
-        for name, data in out.items():
-            log(
-                f"  analysis {name}: {data['result']}, "
-                f"{fmt_count(data['queries'])}, {fmt_time(data['time'])}"
-            )
+        self.log_measured("analysis", out)
         return out
 
     def rows(self, results):

@@ -1,7 +1,6 @@
 """Figure 6 (issue #24, 1): the ticket form opened by an agent."""
 
-from ..harness import BULK_CONTEXT, log
-from ..report import fmt_count, fmt_time, ratio, tq
+from ..harness import BULK_CONTEXT
 from ..seed import create_seed_ticket
 from .base import Figure
 
@@ -51,26 +50,18 @@ class FormFigure(Figure):
         out = self.bench.measure(specs)
         for key, data in out.items():
             data["spec_fields"] = sizes[key]
-            log(
-                f"  form web_read on {key}: {data['result']} fields, "
-                f"{fmt_count(data['queries'])}, {fmt_time(data['time'])}"
-            )
+        self.log_measured("form web_read on", out, lambda n: f"{n} fields")
         return out
 
     def rows(self, results):
         data = results["figures"][self.key]
-        ours, base = data["mindx"], data["mgmt"]
-        r_time = ratio(ours["time"]["median"], base["time"]["median"])
-        r_cpu = ratio(ours["cpu"]["median"], base["cpu"]["median"])
-        extra = ours["queries"]["median"] - base["queries"]["median"]
+        fields = (data["mindx"]["spec_fields"], data["mgmt"]["spec_fields"])
         return [
-            self.row(
-                f"web_read of the seed ticket, form spec ({ours['spec_fields']} "
-                f"fields vs {base['spec_fields']}), as the agent",
-                tq(ours),
-                f"mgmt {tq(base)}",
-                f"×{r_time:.2f} (cpu ×{r_cpu:.2f}), +{extra:g} q",
+            self.row_against_mgmt(
+                f"web_read of the seed ticket, form spec ({fields[0]} fields "
+                f"vs {fields[1]}), as the agent",
+                data,
                 "≤ 1.5 × mgmt, ≤ +10 q",
-                r_time <= 1.5 and extra <= 10,
+                lambda r_time, extra: r_time <= 1.5 and extra <= 10,
             )
         ]

@@ -1,7 +1,7 @@
 """Figure 9 (issue #24, 4): the incident report's HTML."""
 
-from ..harness import BULK_CONTEXT, CUSTOMERS, log
-from ..report import fmt_count, fmt_time, tq
+from ..harness import BULK_CONTEXT, CUSTOMERS
+from ..report import tq
 from .base import Figure
 
 REPORT = "mindx_helpdesk_process.report_helpdesk_incident"
@@ -62,11 +62,7 @@ class IncidentReportFigure(Figure):
             return ("mindx", action, None, None)
 
         out = self.bench.measure({"seed": spec("seed"), "chatty": spec("chatty")})
-        for name, data in out.items():
-            log(
-                f"  incident report, {name}: {data['result']} bytes, "
-                f"{fmt_count(data['queries'])}, {fmt_time(data['time'])}"
-            )
+        self.log_measured("incident report,", out, lambda size: f"{size} bytes")
         return out
 
     def rows(self, results):

@@ -1,7 +1,5 @@
 """Figure 7 (issue #24, 2): the ticket kanban's first page for an agent's team."""
 
-from ..harness import log
-from ..report import fmt_count, fmt_time, ratio, tq
 from .base import Figure
 
 KEYS = ("mgmt", "mindx")
@@ -59,28 +57,20 @@ class KanbanFigure(Figure):
             assert cards == CARDS and total >= self.sizes["big"], (key, cards, total)
             data["spec_fields"] = len(requests[key]["spec"])
             data["order"] = requests[key]["order"]
-            log(
-                f"  kanban on {key}: {cards} cards of {total}, "
-                f"{fmt_count(data['queries'])}, {fmt_time(data['time'])}"
-            )
+        self.log_measured("kanban on", out, lambda r: f"{r[0]} cards of {r[1]}")
         return out
 
     def rows(self, results):
         data = results["figures"][self.key]
         ours, base = data["mindx"], data["mgmt"]
-        r_time = ratio(ours["time"]["median"], base["time"]["median"])
-        r_cpu = ratio(ours["cpu"]["median"], base["cpu"]["median"])
-        extra = ours["queries"]["median"] - base["queries"]["median"]
         cards, total = ours["result"]
         return [
-            self.row(
+            self.row_against_mgmt(
                 f"columns + progress bars + {cards} cards of {total} "
                 f"({ours['spec_fields']} fields vs {base['spec_fields']}), "
                 "as the agent",
-                tq(ours),
-                f"mgmt {tq(base)}",
-                f"×{r_time:.2f} (cpu ×{r_cpu:.2f}), +{extra:g} q",
+                data,
                 "≤ 1.3 × mgmt",
-                r_time <= 1.3,
+                lambda r_time, _extra: r_time <= 1.3,
             )
         ]
