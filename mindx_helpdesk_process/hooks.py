@@ -5,7 +5,9 @@ import json
 
 from odoo.tools import sql
 
+from .models.helpdesk_ticket.screens import DUPLICATE_INDEX
 from .models.helpdesk_ticket_stage import RATING_TEMPLATES_PARAM
+from .report import analysis_data
 
 
 def pre_init_hook(env):
@@ -37,7 +39,13 @@ def uninstall_hook(env):
     Deleting it would fail on the tickets (helpdesk_mgmt restricts stage deletion)
     and moving them elsewhere would rewrite history; forgetting its XML id leaves it
     to the admin, like any stage they created.
+
+    The compliance analysis's stored rows go, and their triggers on the
+    tables that stay (tickets, step logs' cascade aside, ratings); so does the
+    index this addon put on helpdesk_mgmt's duplicates.
     """
+    analysis_data.uninstall(env.cr)
+    sql.drop_index(env.cr, DUPLICATE_INDEX, "helpdesk_ticket")
     _restore_reporting_menus(env)
     _restore_rating_templates(env)
     resolved = env.ref(

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark of issue #8 (README: "Benchmark"): breach scan scaling, ticket
-# creation overhead, finding breached tickets, inbound email throughput and the cost
-# of a gated stage move, against helpdesk_mgmt alone and OCA's helpdesk_mgmt_sla.
+# The benchmark of issues #8 and #24 (README: "Performance"): breach scan scaling,
+# ticket creation overhead, finding breached tickets, inbound email throughput and
+# the cost of a gated stage move, against helpdesk_mgmt alone and OCA's
+# helpdesk_mgmt_sla; then the screens: the ticket form, the kanban, the compliance
+# analysis and the incident report.
 #
 # 1. bootstrap (.venv, PostgreSQL: PG* variables or a private throw-away cluster in
 #    .local/bench-runs/<run>/pg), plus requirements-bench.txt (helpdesk_mgmt_sla,

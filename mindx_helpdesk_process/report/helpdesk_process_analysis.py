@@ -3,10 +3,9 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from odoo.addons.rating.models.rating_data import RATING_LIMIT_SATISFIED
-
 from ..models.helpdesk_cos_policy import CLASSES_OF_SERVICE
 from ..models.process_rules import PROCESS_ROLES
+from . import analysis_data
 
 # measures whose aggregate is not the field's own function over the rows:
 # on-time rates weighted by what was due, and percentiles of a duration
@@ -132,17 +131,19 @@ class HelpdeskProcessAnalysis(models.Model):
 
     @property
     def _table_query(self):
+        """The stored rows (helpdesk_process_analysis_data, one a ticket), and
+        what depends on the time of reading: which deadlines are behind us."""
         return SQL(
             """
             SELECT
-                t.id, t.id AS ticket_id, t.company_id, t.team_id, t.user_id,
-                t.partner_id, t.stage_id, t.process_role, t.class_of_service,
-                t.received_date,
+                t.ticket_id AS id, t.ticket_id, t.company_id, t.team_id,
+                t.user_id, t.partner_id, t.stage_id, t.process_role,
+                t.class_of_service, t.received_date,
                 d.ack_due, d.ack_met,
                 CASE WHEN d.ack_due = 1 THEN 100.0 * d.ack_met END AS ack_rate,
-                d.update_due, d.update_met,
+                d.update_due, t.update_met,
                 CASE WHEN d.update_due > 0
-                    THEN 100.0 * d.update_met / d.update_due END AS update_rate,
+                    THEN 100.0 * t.update_met / d.update_due END AS update_rate,
                 d.resolve_due, d.resolve_met,
                 CASE WHEN d.resolve_due = 1
                     THEN 100.0 * d.resolve_met END AS resolve_rate,
@@ -150,71 +151,17 @@ class HelpdeskProcessAnalysis(models.Model):
                 d.ack_minutes AS ack_minutes_p90,
                 d.resolve_minutes, d.resolve_minutes AS resolve_minutes_median,
                 d.resolve_minutes AS resolve_minutes_p90,
-                COALESCE(b.total, 0) AS breach_count,
-                COALESCE(b.ack, 0) AS breach_ack_count,
-                COALESCE(b.updates, 0) AS breach_update_count,
-                COALESCE(b.escalation, 0) AS breach_escalation_count,
-                COALESCE(b.resolve, 0) AS breach_resolve_count,
-                COALESCE(r.total, 0) AS rating_count,
-                COALESCE(r.positive, 0) AS rating_positive,
-                CASE WHEN r.total > 0
-                    THEN 100.0 * r.positive / r.total END AS satisfaction_rate
-            FROM helpdesk_ticket t
-            LEFT JOIN (%(updates)s) u ON u.ticket_id = t.id
-            LEFT JOIN (%(breaches)s) b ON b.ticket_id = t.id
-            LEFT JOIN (%(ratings)s) r ON r.ticket_id = t.id
+                t.breach_count, t.breach_ack_count, t.breach_update_count,
+                t.breach_escalation_count, t.breach_resolve_count,
+                t.rating_count, t.rating_positive,
+                CASE WHEN t.rating_count > 0
+                    THEN 100.0 * t.rating_positive / t.rating_count END
+                    AS satisfaction_rate
+            FROM %(data)s t
             CROSS JOIN LATERAL (%(figures)s) d
             """,
-            updates=self._updates_query(),
-            breaches=self._breaches_query(),
-            ratings=self._ratings_query(),
+            data=SQL.identifier(analysis_data.TABLE),
             figures=self._figures_query(),
-        )
-
-    def _updates_query(self):
-        return SQL(
-            """
-            SELECT ticket_id,
-                   COUNT(*) FILTER (WHERE target_state = 'met') AS met,
-                   COUNT(*) FILTER (WHERE target_state IS NOT NULL) AS answered
-              FROM helpdesk_ticket_step
-             WHERE step = 'update'
-             GROUP BY ticket_id
-            """
-        )
-
-    def _breaches_query(self):
-        return SQL(
-            """
-            SELECT br.ticket_id,
-                   SUM(br.windows_missed) AS total,
-                   COUNT(*) FILTER (WHERE br.kind = 'ack') AS ack,
-                   SUM(br.windows_missed) FILTER (WHERE br.kind = 'update') AS updates,
-                   COUNT(*) FILTER (WHERE br.kind = 'escalation') AS escalation,
-                   COUNT(*) FILTER (WHERE br.kind = 'resolve') AS resolve,
-                   SUM(br.windows_missed - CASE WHEN EXISTS (
-                           SELECT 1 FROM helpdesk_ticket_step s
-                            WHERE s.ticket_id = br.ticket_id AND s.step = 'update'
-                              AND s.deadline = br.deadline) THEN 1 ELSE 0 END
-                   ) FILTER (WHERE br.kind = 'update') AS updates_unanswered
-              FROM helpdesk_sla_breach br
-             GROUP BY br.ticket_id
-            """
-        )
-
-    def _ratings_query(self):
-        """The customers' ratings per ticket (helpdesk_mgmt_rating's, Odoo's
-        rating.rating): given ones only, a request not answered is no rating."""
-        return SQL(
-            """
-            SELECT res_id AS ticket_id,
-                   COUNT(*) AS total,
-                   COUNT(*) FILTER (WHERE rating >= %(satisfied)s) AS positive
-              FROM rating_rating
-             WHERE res_model = 'helpdesk.ticket' AND consumed AND rating >= 1
-             GROUP BY res_id
-            """,
-            satisfied=RATING_LIMIT_SATISFIED,
         )
 
     def _figures_query(self):
@@ -228,9 +175,7 @@ class HelpdeskProcessAnalysis(models.Model):
                         AND t.process_role IS DISTINCT FROM 'cancelled'))
                 THEN 1 ELSE 0 END AS ack_due,
                 CASE WHEN t.ack_date <= t.sla_ack_deadline THEN 1 ELSE 0 END AS ack_met,
-                COALESCE(u.answered, 0) + COALESCE(b.updates_unanswered, 0)
-                    AS update_due,
-                COALESCE(u.met, 0) AS update_met,
+                t.update_answered + t.update_unanswered AS update_due,
                 CASE WHEN t.sla_resolve_deadline IS NOT NULL AND (
                     t.resolution_date IS NOT NULL OR (
                         t.sla_resolve_deadline <= %(now)s
@@ -247,6 +192,11 @@ class HelpdeskProcessAnalysis(models.Model):
             # with the clock in tests, like the deadlines written in Python)
             now=self.env.cr.now(),
         )
+
+    def init(self):
+        """The stored rows, their triggers, and all of them computed again
+        (after an upgrade, the rows follow the code that computes them)."""
+        analysis_data.install(self.env.cr)
 
     def _read_group_select(self, aggregate_spec, query):
         fname, __, func = models.parse_read_group_spec(aggregate_spec)

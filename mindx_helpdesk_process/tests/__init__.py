@@ -29,3 +29,4 @@ from . import test_portal_buttons
 from . import test_email_templates_config
 from . import test_major_incident
 from . import test_escalation_webhook
+from . import test_screen_cost

@@ -9,6 +9,7 @@ from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import freeze_all_time, mail_new_test_user
 
+from ..report import analysis_data
 from .common import HelpdeskProcessCommon
 
 RECEIVED = datetime(2026, 10, 1, 8, 0)
@@ -346,3 +347,75 @@ class TestProcessAnalysis(HelpdeskProcessCommon):
             ).arch
         )
         self.assertEqual((graph.get("type"), graph.get("stacked")), ("bar", "0"))
+
+
+@tagged("post_install", "-at_install")
+class TestProcessAnalysisKeptCurrent(HelpdeskProcessCommon):
+    """The analysis's stored rows (report/analysis_data.py) follow every change
+    that feeds them, whoever writes it: after each change, in the same
+    transaction, they are what computing them from scratch gives."""
+
+    def _assert_rows_current(self):
+        self.env.flush_all()
+        cr = self.env.cr
+        columns = ", ".join(analysis_data.ALL_COLUMNS)
+        cr.execute(f"SELECT {columns} FROM {analysis_data.TABLE} ORDER BY ticket_id")
+        stored = cr.fetchall()
+        cr.execute(f"{analysis_data.rows(only=False)} ORDER BY t.id")
+        self.assertEqual(stored, cr.fetchall())
+
+    def _analysed(self, ticket):
+        """The ticket's row as the analysis reads it now (not the ORM's cache
+        of an earlier read)."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        analysis = self.env["helpdesk.process.analysis"]
+        return analysis.search([("ticket_id", "=", ticket.id)])
+
+    def test_rows_follow_the_process(self):
+        ticket = self._create_ticket(users_affected=16, is_blocking=True)
+        self._assert_rows_current()
+        self.assertEqual(self._analysed(ticket).class_of_service, "priority")
+        with self.mock_mail_gateway():
+            self._log_step(ticket, "assess", users_affected=16, assessment_note="x")
+            self._send_step_email(ticket, "ack")
+            self._send_step_email(ticket, "update")
+        self._assert_rows_current()
+        self.assertEqual(self._analysed(ticket).update_due, 1)
+        self._force_stage(ticket, "resolved")
+        self.assertEqual(self._analysed(ticket).stage_id, ticket.stage_id)
+        ticket.team_id = self.env["helpdesk.ticket.team"].create({"name": "Other"})
+        self._assert_rows_current()
+
+    def test_rows_follow_breaches_ratings_and_deletions(self):
+        ticket = self._create_ticket()
+        breach = self.env["helpdesk.sla.breach"].create(
+            {"ticket_id": ticket.id, "kind": "ack", "deadline": self._hours_ago(1)}
+        )
+        self._assert_rows_current()
+        self.assertEqual(self._analysed(ticket).breach_ack_count, 1)
+        breach.kind = "resolve"
+        self._assert_rows_current()
+        breach.unlink()
+        self._assert_rows_current()
+        rating = self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                "res_id": ticket.id,
+                "rating": 5,
+                "consumed": True,
+            }
+        )
+        self._assert_rows_current()
+        self.assertEqual(self._analysed(ticket).satisfaction_rate, 100.0)
+        rating.rating = 1
+        self._assert_rows_current()
+        self.assertEqual(self._analysed(ticket).satisfaction_rate, 0.0)
+        # an SQL write (an import, a script) is followed too
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET received_date = %s WHERE id = %s",
+            [self._hours_ago(48), ticket.id],
+        )
+        self._assert_rows_current()
+        ticket.unlink()
+        self._assert_rows_current()

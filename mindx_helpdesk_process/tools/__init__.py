@@ -8,7 +8,9 @@
 - email_text: what a customer's email says (users affected, ticket number, date)
   and how their words are shown;
 - webhook: the escalation's body for Microsoft Teams, Slack or generic JSON, and
-  a poster that reaches only the addresses it checked.
+  a poster that reaches only the addresses it checked;
+- web_client: the requests the web client sends to open a form or a kanban
+  (their field specifications), for the query-count tests and the benchmark.
 """
 
-from . import email_headers, email_text, numbers, webhook, working_time
+from . import email_headers, email_text, numbers, web_client, webhook, working_time

@@ -1,5 +1,6 @@
 """Odoo as a library, the benchmark's databases and the measuring of the figures."""
 
+import importlib
 import os
 import re
 import statistics
@@ -107,6 +108,14 @@ class Harness:
 
         IrMailServer.connect = connect
         IrMailServer.send_email = send_email
+
+    @property
+    def web_client(self):
+        """The web client's requests for a view (the addon's
+        tools/web_client.py), importable once Odoo knows its addons path."""
+        return importlib.import_module(
+            "odoo.addons.mindx_helpdesk_process.tools.web_client"
+        )
 
     def registry(self, key):
         from odoo.modules.registry import Registry
@@ -312,21 +321,23 @@ class Harness:
 
     @staticmethod
     def _create_agent(env):
-        groups = env.ref("base.group_user") | env.ref(
-            "helpdesk_mgmt.group_helpdesk_user"
+        return Harness.create_user(
+            env,
+            "helpdesk_mgmt.group_helpdesk_user",
+            name="Bench Agent",
+            login="bench_agent",
+            email="agent@bench.example.com",
+            notification_type="inbox",
         )
+
+    @staticmethod
+    def create_user(env, group, **values):
+        """An internal user of the helpdesk `group` (an XML id)."""
+        groups = env.ref("base.group_user") | env.ref(group)
         return (
             env["res.users"]
             .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Bench Agent",
-                    "login": "bench_agent",
-                    "email": "agent@bench.example.com",
-                    "notification_type": "inbox",
-                    "groups_id": [(6, 0, groups.ids)],
-                }
-            )
+            .create({**values, "groups_id": [(6, 0, groups.ids)]})
         )
 
     @staticmethod

@@ -17,10 +17,11 @@
 - escalation.py: the escalation's deliveries to the Dev Team's webhook (the
   outbox is helpdesk.escalation.delivery's);
 - satisfaction.py: the rating the closure email asks for (OCA's
-  helpdesk_mgmt_rating), the follow-up of an unhappy one.
+  helpdesk_mgmt_rating), the follow-up of an unhappy one;
+- screens.py: what the agents' screens read, indexed for a large helpdesk.
 
 docs/PROCESS.md describes the process these files implement.
 """
 
 from . import gate, steps, class_of_service, sla, customer, major_incident, escalation
-from . import satisfaction
+from . import satisfaction, screens

@@ -1,6 +1,7 @@
 """What every figure of the benchmark is."""
 
-from ..report import row
+from ..harness import log
+from ..report import fmt_count, fmt_time, ratio, row, tq
 
 
 class Figure:
@@ -43,3 +44,29 @@ class Figure:
     def row(self, what, ours, ref="", rat="", target="", ok=None):
         """One line of the table for this figure (report.row)."""
         return row(self.label, what, ours, ref, rat, target, ok)
+
+    def row_against_mgmt(self, what, data, target, ok):
+        """One line of ours against helpdesk_mgmt's, measured in the same
+        rounds: `ok(time ratio, extra queries)` is the target's verdict."""
+        ours, base = data["mindx"], data["mgmt"]
+        r_time = ratio(ours["time"]["median"], base["time"]["median"])
+        r_cpu = ratio(ours["cpu"]["median"], base["cpu"]["median"])
+        extra = ours["queries"]["median"] - base["queries"]["median"]
+        return self.row(
+            what,
+            tq(ours),
+            f"mgmt {tq(base)}",
+            f"×{r_time:.2f} (cpu ×{r_cpu:.2f}), +{extra:g} q",
+            target,
+            ok(r_time, extra),
+        )
+
+    @staticmethod
+    def log_measured(label, out, describe=str):
+        """A log line per measurement of `out` (harness.Harness.measure's):
+        `describe(result)`, its queries and time."""
+        for name, data in out.items():
+            log(
+                f"  {label} {name}: {describe(data['result'])}, "
+                f"{fmt_count(data['queries'])}, {fmt_time(data['time'])}"
+            )

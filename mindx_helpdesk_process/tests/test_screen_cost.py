@@ -1,0 +1,73 @@
+# Copyright 2026 MindX
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What opening the agents' screens costs: the ticket form and the kanban.
+
+scripts/bench.sh measures both against helpdesk_mgmt's (issue #24: the form at
+most 10 queries more, the kanban at most 1.3 times the time); the counts are
+locked here, on the requests the web client sends (web_client.py), so that a
+field added to a view or a compute that starts reading per record shows up.
+"""
+
+from datetime import datetime
+
+from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import freeze_all_time
+
+from ..tools import web_client
+from .common import HelpdeskProcessCommon
+from .seed_00003 import Replay00003
+
+# a fixed moment after the seed's replay: computed fields that read the clock
+# (deadlines, countdowns) see the same ticket whatever the day the suite runs
+READ_AT = datetime(2026, 11, 30, 9, 0)
+KANBAN_CARDS = 80
+
+
+@tagged("post_install", "-at_install", "is_query_count")
+class TestScreenCost(Replay00003, HelpdeskProcessCommon):
+    """The form's web_read of the seed ticket (closed, its ten steps logged)
+    and the kanban's first page of the team's tickets, as the agent; each
+    once before the count, so that registry caches (access rules, views) are
+    warm, as in a server that has served the screen before."""
+
+    def _count(self, expected, request):
+        """`request()` once to warm up, then its queries counted."""
+        with freeze_all_time(READ_AT):
+            request()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self.assertQueryCount(expected):
+                return request()
+
+    def test_form_open_query_count(self):
+        ticket, _stages = self._replay_00003()
+        agent_env = self.env(user=self.agent)
+        spec = web_client.form_spec(agent_env, "helpdesk.ticket")
+        [values] = self._count(23, lambda: ticket.with_user(self.agent).web_read(spec))
+        self.assertEqual(len(values["process_step_ids"]), 10)
+        self.assertEqual(values["stage_id"]["id"], ticket.stage_id.id)
+
+    def test_kanban_first_page_query_count(self):
+        new, in_progress = (self.stage_by_role[r] for r in ("new", "in_progress"))
+        tickets = self._create_ticket() | self._create_ticket(users_affected=16)
+        self._force_stage(tickets[1], "in_progress")
+        tickets |= self._create_ticket(is_blocking=True)
+        request = web_client.kanban_request(
+            self.env(user=self.agent), "helpdesk.ticket"
+        )
+        domain = [("team_id", "=", self.team.id)]
+
+        def load():
+            return web_client.kanban_load(
+                self.env["helpdesk.ticket"].with_user(self.agent),
+                domain,
+                request,
+                KANBAN_CARDS,
+            )
+
+        columns, cards = self._count(12, load)
+        self.assertEqual(cards["length"], 3)
+        counts = {g["stage_id"][0]: g["stage_id_count"] for g in columns["groups"]}
+        self.assertEqual(counts[new.id], 2)
+        self.assertEqual(counts[in_progress.id], 1)
