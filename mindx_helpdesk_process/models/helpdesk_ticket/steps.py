@@ -3,11 +3,13 @@
 """The seven steps: when each was done and what it found, the header buttons
 and their dialogs, recording a step and moving the ticket on, the checklist."""
 
+import babel.dates
+import pytz
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_datetime
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from odoo.addons.base.models.res_partner import _lang_get
 
@@ -236,8 +238,10 @@ class HelpdeskTicket(models.Model):
     )
     @api.depends_context("lang", "tz")
     def _compute_process_checklist_html(self):
+        # one formatter for all the rows of all the tickets (see its docstring)
+        when_text = self._process_checklist_when_formatter()
         for ticket in self:
-            ticket.process_checklist_html = ticket._process_checklist_markup()
+            ticket.process_checklist_html = ticket._process_checklist_markup(when_text)
 
     @api.depends("process_role", "ack_date", "escalation_date", "confirmation_date")
     @api.depends_context("lang")
@@ -531,9 +535,31 @@ class HelpdeskTicket(models.Model):
                 return step
         return False
 
-    def _process_checklist_markup(self):
-        """The 7 steps as an HTML table: done or not, when and by whom."""
+    def _process_checklist_when_formatter(self):
+        """A function giving a step's time as odoo.tools.format_datetime(env,
+        value, dt_format="short") does (the user's time zone, the context's
+        language), its time zone and locale looked up once: format_datetime
+        looks them up again for each value, most of the checklist's cost on the
+        form, which shows every done step's time."""
+        try:
+            tz = pytz.timezone(self.env.user.tz or "UTC")
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        locale = babel_locale_parse(get_lang(self.env).code)
+
+        def when_text(value):
+            localized = pytz.utc.localize(value, is_dst=False).astimezone(tz)
+            return babel.dates.format_datetime(localized, "short", locale=locale)
+
+        return when_text
+
+    def _process_checklist_markup(self, when_text=None):
+        """The 7 steps as an HTML table: done or not, when and by whom.
+
+        `when_text`: the times' formatter (_process_checklist_when_formatter),
+        built once by the caller for many tickets."""
         self.ensure_one()
+        when_text = when_text or self._process_checklist_when_formatter()
         first_log = {}
         for log in self.process_step_ids.sorted("date"):
             first_log.setdefault(log.step, log)
@@ -560,7 +586,7 @@ class HelpdeskTicket(models.Model):
                     ],
                     number=number,
                     title=self._process_text(title),
-                    when=format_datetime(self.env, when, dt_format="short")
+                    when=when_text(when)
                     if when
                     else (self.env._("not needed") if skipped else ""),
                     who=self._process_checklist_who(log),
