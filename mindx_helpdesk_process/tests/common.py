@@ -191,6 +191,23 @@ class ProcessFixtures:
         composer.action_send_mail()
         return composer
 
+    def _incident_link_wizard(self, reports, user=None):
+        """The list's "Link to major incident" action on `reports`, opened as
+        the web client opens it (its own context, the selection as active ids)."""
+        action = self.env.ref(
+            "mindx_helpdesk_process.helpdesk_ticket_incident_link_wizard_action"
+        )
+        context = dict(
+            eval(action.context),  # noqa: S307 - the action's own literal context
+            active_model="helpdesk.ticket",
+            active_ids=reports.ids,
+        )
+        return (
+            self.env[action.res_model]
+            .with_user(user or self.agent)
+            .with_context(**context)
+        )
+
     def _log_step(self, ticket, step, user=None, **values):
         """Fill the step's dialog as the agent would and confirm it."""
         user = user or self.agent

@@ -24,19 +24,7 @@ class TestMajorIncident(HelpdeskProcessCommon):
 
     def _link(self, reports, main, user=None):
         """The list's "Link to major incident" action, as the agent runs it."""
-        action = self.env.ref(
-            "mindx_helpdesk_process.helpdesk_ticket_incident_link_wizard_action"
-        )
-        context = dict(
-            eval(action.context),  # noqa: S307 - the action's own literal context
-            active_model="helpdesk.ticket",
-            active_ids=reports.ids,
-        )
-        with Form(
-            self.env[action.res_model]
-            .with_user(user or self.agent)
-            .with_context(**context)
-        ) as form:
+        with Form(self._incident_link_wizard(reports, user)) as form:
             form.main_ticket_id = main
         form.record.action_confirm()
 

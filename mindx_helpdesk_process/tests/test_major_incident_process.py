@@ -307,17 +307,7 @@ class TestMajorIncidentProcess(HelpdeskProcessCommon):
         reports = self._create_ticket(
             name="Quiz down", users_affected=12, partner_id=self.lan.id
         ) | self._create_ticket(name="Quiz down too", users_affected=20)
-        action = self.env.ref(
-            "mindx_helpdesk_process.helpdesk_ticket_incident_link_wizard_action"
-        )
-        context = dict(
-            eval(action.context),  # noqa: S307 - the action's own literal context
-            active_model="helpdesk.ticket",
-            active_ids=reports.ids,
-        )
-        Wizard = (
-            self.env[action.res_model].with_user(self.agent).with_context(**context)
-        )
+        Wizard = self._incident_link_wizard(reports)
         with Form(Wizard) as form:
             form.main_choice = "new"
             form.new_main_name = "   "
