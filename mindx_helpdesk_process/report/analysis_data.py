@@ -12,8 +12,9 @@ import): a statement that changes a ticket's analysed columns, adds, edits or
 removes a step log, a breach or a rating computes its tickets' rows again, in
 the same transaction. What depends on the time of reading (is a deadline behind
 us?) stays in the view (helpdesk.process.analysis). ``install`` (the model's
-``init``, at each installation and upgrade) computes every row again, so that
-the rows follow the code; ``uninstall`` (the uninstall hook) removes it all.
+``init``, at each installation and upgrade) makes the table again and
+computes every row, so that the table and its rows follow the code;
+``uninstall`` (the uninstall hook) removes it all.
 """
 
 from odoo.addons.rating.models.rating_data import RATING_LIMIT_SATISFIED
@@ -35,6 +36,19 @@ TICKET_COLUMNS = [
     "resolution_date",
     "sla_resolve_deadline",
 ]
+# what the rows derive from the ticket's columns, the same whenever read: the
+# pivot aggregates them over every ticket, and computed at each read they cost
+# a fifth of its queries' time at 100,000 tickets
+DERIVED_COLUMNS = {
+    "ack_met": "CASE WHEN t.ack_date <= t.sla_ack_deadline THEN 1 ELSE 0 END",
+    "resolve_met": (
+        "CASE WHEN t.resolution_date <= t.sla_resolve_deadline THEN 1 ELSE 0 END"
+    ),
+    "ack_minutes": "EXTRACT(EPOCH FROM t.ack_date - t.received_date) / 60.0",
+    "resolve_minutes": (
+        "EXTRACT(EPOCH FROM t.resolution_date - t.received_date) / 60.0"
+    ),
+}
 COUNT_COLUMNS = [
     "update_answered",
     "update_met",
@@ -47,14 +61,21 @@ COUNT_COLUMNS = [
     "rating_count",
     "rating_positive",
 ]
+# (the class of service's keys are plain ASCII: sorted bytewise ("C"), as the
+# pivot's groups sort them, they sort as in any language, without the
+# locale's comparison on each of the rows)
 CREATE_TABLE = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (
+DROP TABLE IF EXISTS {TABLE};
+CREATE TABLE {TABLE} (
     ticket_id integer PRIMARY KEY
         REFERENCES helpdesk_ticket (id) ON DELETE CASCADE,
     company_id integer, team_id integer, user_id integer, partner_id integer,
-    stage_id integer, process_role varchar, class_of_service varchar,
+    stage_id integer, process_role varchar,
+    class_of_service varchar COLLATE "C",
     received_date timestamp, ack_date timestamp, sla_ack_deadline timestamp,
     resolution_date timestamp, sla_resolve_deadline timestamp,
+    ack_met integer NOT NULL, resolve_met integer NOT NULL,
+    ack_minutes double precision, resolve_minutes double precision,
     {", ".join(f"{column} integer NOT NULL DEFAULT 0" for column in COUNT_COLUMNS)}
 );
 CREATE INDEX IF NOT EXISTS {TABLE}_received_date_index
@@ -69,6 +90,7 @@ CREATE INDEX IF NOT EXISTS helpdesk_ticket_step_update_ticket_index
 # {only} is empty (all tickets) or narrows each table to the array `ids`
 ROWS = f"""
 SELECT t.id, {", ".join(f"t.{column}" for column in TICKET_COLUMNS)},
+       {", ".join(DERIVED_COLUMNS.values())},
        COALESCE(u.answered, 0), COALESCE(u.met, 0),
        COALESCE(b.updates_unanswered, 0), COALESCE(b.total, 0),
        COALESCE(b.ack, 0), COALESCE(b.updates, 0), COALESCE(b.escalation, 0),
@@ -120,7 +142,7 @@ def rows(only=True):
     )
 
 
-ALL_COLUMNS = ["ticket_id", *TICKET_COLUMNS, *COUNT_COLUMNS]
+ALL_COLUMNS = ["ticket_id", *TICKET_COLUMNS, *DERIVED_COLUMNS, *COUNT_COLUMNS]
 UPSERT = f"""
 INSERT INTO {TABLE} ({", ".join(ALL_COLUMNS)})
 {rows()}
@@ -232,7 +254,6 @@ INSTALL = [
     CREATE_TABLE,
     FUNCTIONS,
     *_triggers(),
-    f"TRUNCATE {TABLE}",
     f"INSERT INTO {TABLE} ({', '.join(ALL_COLUMNS)}) {rows(only=False)}",
     f"ANALYZE {TABLE}",
 ]

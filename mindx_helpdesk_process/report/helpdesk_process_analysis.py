@@ -139,18 +139,18 @@ class HelpdeskProcessAnalysis(models.Model):
                 t.ticket_id AS id, t.ticket_id, t.company_id, t.team_id,
                 t.user_id, t.partner_id, t.stage_id, t.process_role,
                 t.class_of_service, t.received_date,
-                d.ack_due, d.ack_met,
-                CASE WHEN d.ack_due = 1 THEN 100.0 * d.ack_met END AS ack_rate,
+                d.ack_due, t.ack_met,
+                CASE WHEN d.ack_due = 1 THEN 100.0 * t.ack_met END AS ack_rate,
                 d.update_due, t.update_met,
                 CASE WHEN d.update_due > 0
                     THEN 100.0 * t.update_met / d.update_due END AS update_rate,
-                d.resolve_due, d.resolve_met,
+                d.resolve_due, t.resolve_met,
                 CASE WHEN d.resolve_due = 1
-                    THEN 100.0 * d.resolve_met END AS resolve_rate,
-                d.ack_minutes, d.ack_minutes AS ack_minutes_median,
-                d.ack_minutes AS ack_minutes_p90,
-                d.resolve_minutes, d.resolve_minutes AS resolve_minutes_median,
-                d.resolve_minutes AS resolve_minutes_p90,
+                    THEN 100.0 * t.resolve_met END AS resolve_rate,
+                t.ack_minutes, t.ack_minutes AS ack_minutes_median,
+                t.ack_minutes AS ack_minutes_p90,
+                t.resolve_minutes, t.resolve_minutes AS resolve_minutes_median,
+                t.resolve_minutes AS resolve_minutes_p90,
                 t.breach_count, t.breach_ack_count, t.breach_update_count,
                 t.breach_escalation_count, t.breach_resolve_count,
                 t.rating_count, t.rating_positive,
@@ -165,7 +165,8 @@ class HelpdeskProcessAnalysis(models.Model):
         )
 
     def _figures_query(self):
-        """Per ticket: which deadlines count yet, which were met, the durations."""
+        """Per ticket: which deadlines count yet (met or not, and the durations,
+        are stored: they do not change with the time of reading)."""
         return SQL(
             """
             SELECT
@@ -174,19 +175,12 @@ class HelpdeskProcessAnalysis(models.Model):
                         t.sla_ack_deadline <= %(now)s
                         AND t.process_role IS DISTINCT FROM 'cancelled'))
                 THEN 1 ELSE 0 END AS ack_due,
-                CASE WHEN t.ack_date <= t.sla_ack_deadline THEN 1 ELSE 0 END AS ack_met,
                 t.update_answered + t.update_unanswered AS update_due,
                 CASE WHEN t.sla_resolve_deadline IS NOT NULL AND (
                     t.resolution_date IS NOT NULL OR (
                         t.sla_resolve_deadline <= %(now)s
                         AND t.process_role IS DISTINCT FROM 'cancelled'))
-                THEN 1 ELSE 0 END AS resolve_due,
-                CASE WHEN t.resolution_date <= t.sla_resolve_deadline
-                    THEN 1 ELSE 0 END AS resolve_met,
-                EXTRACT(EPOCH FROM t.ack_date - t.received_date) / 60.0
-                    AS ack_minutes,
-                EXTRACT(EPOCH FROM t.resolution_date - t.received_date) / 60.0
-                    AS resolve_minutes
+                THEN 1 ELSE 0 END AS resolve_due
             """,
             # the transaction's time, as the ORM reads it (cr.now(): frozen
             # with the clock in tests, like the deadlines written in Python)

@@ -419,3 +419,22 @@ class TestProcessAnalysisKeptCurrent(HelpdeskProcessCommon):
         self._assert_rows_current()
         ticket.unlink()
         self._assert_rows_current()
+
+    def test_update_makes_the_table_again(self):
+        """An upgrade (the model's init) gives the table of the code it runs:
+        a table of an earlier version, without the derived columns and with
+        rows gone stale, is made again with every row."""
+        ticket = self._create_ticket()
+        with self.mock_mail_gateway():
+            self._send_step_email(ticket, "ack")
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            f"ALTER TABLE {analysis_data.TABLE} DROP COLUMN ack_minutes, "
+            f"DROP COLUMN ack_met; DELETE FROM {analysis_data.TABLE}"
+        )
+        self.env["helpdesk.process.analysis"].init()
+        self._assert_rows_current()
+        row = self._analysed(ticket)
+        self.assertEqual((row.ack_due, row.ack_met), (1, 1))
+        self.assertIsInstance(row.ack_minutes, float)
