@@ -234,14 +234,16 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
-        """Only the fields' types for mail.thread's message_new.
+        """Only the type of the field that names a record, for mail.thread's
+        message_new.
 
-        It asks for every attribute of every field to see whether the model has a
-        name, the largest cost of an email that opens a ticket with this addon's
-        fields (README ▸ Performance). The context key lives from our message_new
-        to create, which drops it.
+        It asks for every attribute of every field to see whether the model has
+        that field (``_rec_name``), the largest cost of an email that opens a
+        ticket with this addon's fields (README ▸ Performance). The context key
+        lives from our message_new to create, which drops it.
         """
         if attributes is None and self.env.context.get("mindx_mail_new"):
+            allfields = allfields or [self._rec_name or "name"]
             attributes = ["type"]
         return super().fields_get(allfields=allfields, attributes=attributes)
 
