@@ -82,4 +82,5 @@ def test_upgrade_from_previous_release(upgrade_database, tmp_path):
     assert "ANALYSIS 3 50.0" in after, after
     assert "LANG ['en_US']" in after, after
     assert "UPDATE_BREACHES 1 3 2026-11-01 08:15:00" in after, after
+    assert "BREACH_COUNT 1" in after, after
     assert "CANCELLED_STATUS False" in after, after

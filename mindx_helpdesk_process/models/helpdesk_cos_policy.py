@@ -307,7 +307,7 @@ class HelpdeskCosPolicy(models.Model):
     def _policy_map(self):
         """What tickets read of the policies, as ids and values, all companies:
         policy by team, default policy by company, line by (policy, class), and
-        each policy's at-risk ratio and pause stages.
+        each policy's thresholds, at-risk ratio and pause stages.
 
         Every new ticket and every stage move need them, the mail gateway's too:
         searching and reading them cost five queries per email, two per move.
@@ -336,6 +336,16 @@ class HelpdeskCosPolicy(models.Model):
             line_by_class=tools.frozendict(
                 {(line.policy_id.id, line.class_of_service): line.id for line in lines}
             ),
+            thresholds=tools.frozendict(
+                {
+                    policy.id: (
+                        policy.priority_min_users,
+                        policy.expedite_min_users,
+                        policy.blocking_raises_class,
+                    )
+                    for policy in policies
+                }
+            ),
             at_risk_ratio=tools.frozendict(
                 {policy.id: policy.sla_at_risk_ratio for policy in policies}
             ),
@@ -360,16 +370,27 @@ class HelpdeskCosPolicy(models.Model):
     def _clear_policy_cache(self):
         self.env.registry.clear_cache()
 
+    def _thresholds(self):
+        """(priority_min_users, expedite_min_users, blocking_raises_class), from
+        the cached map: every ticket form says its class in words with them
+        (cos_rationale), and reading the policy there costs a query per form."""
+        self.ensure_one()
+        return self._policy_map()["thresholds"].get(self.id) or (
+            self.priority_min_users,
+            self.expedite_min_users,
+            self.blocking_raises_class,
+        )
+
     def _classify(self, users_affected, is_blocking):
         """(class, raised_by_blocking) for a ticket under this policy."""
-        self.ensure_one()
-        if users_affected >= self.expedite_min_users:
+        priority_min, expedite_min, blocking_raises = self._thresholds()
+        if users_affected >= expedite_min:
             code = "expedite"
-        elif users_affected >= self.priority_min_users:
+        elif users_affected >= priority_min:
             code = "priority"
         else:
             code = "standard"
-        if is_blocking and self.blocking_raises_class and code != "expedite":
+        if is_blocking and blocking_raises and code != "expedite":
             return ("priority" if code == "standard" else "expedite"), True
         return code, False
 
@@ -386,13 +407,13 @@ class HelpdeskCosPolicy(models.Model):
 
     def _range_label(self, class_of_service):
         """The users range of a class in words, e.g. '5–25' or '26 or more'."""
-        self.ensure_one()
+        priority_min, expedite_min, _blocking_raises = self._thresholds()
         if class_of_service == "expedite":
-            return self.env._("%(min)s or more", min=self.expedite_min_users)
+            return self.env._("%(min)s or more", min=expedite_min)
         if class_of_service == "priority":
-            low, high = self.priority_min_users, self.expedite_min_users - 1
+            low, high = priority_min, expedite_min - 1
         else:
-            low, high = 1, self.priority_min_users - 1
+            low, high = 1, priority_min - 1
         return f"{low}–{high}" if low != high else str(low)
 
     def _rationale(self, users_affected, is_blocking, labels, reports=1):

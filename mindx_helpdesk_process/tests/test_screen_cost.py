@@ -44,7 +44,7 @@ class TestScreenCost(Replay00003, HelpdeskProcessCommon):
         ticket, _stages = self._replay_00003()
         agent_env = self.env(user=self.agent)
         spec = web_client.form_spec(agent_env, "helpdesk.ticket")
-        [values] = self._count(23, lambda: ticket.with_user(self.agent).web_read(spec))
+        [values] = self._count(21, lambda: ticket.with_user(self.agent).web_read(spec))
         self.assertEqual(len(values["process_step_ids"]), 10)
         self.assertEqual(values["stage_id"]["id"], ticket.stage_id.id)
 

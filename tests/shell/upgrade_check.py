@@ -1,7 +1,7 @@
 """What the upgrade made of the tickets upgrade_use_previous.py left
 (tests/test_upgrade.py): the steps' SLA targets, the classes, the compliance
-analysis, the report's language, the merged update breaches, the cancelled
-ticket's SLA status.
+analysis, the report's language, the merged update breaches and their count, the
+cancelled ticket's SLA status.
 
 Prints a line per measure: "<NAME> <value>", as test_upgrade.py reads them.
 """
@@ -24,4 +24,6 @@ updates = by_name["Before upgrade 1"].sla_breach_ids.filtered(
     lambda b: b.kind == "update"
 )
 print("UPDATE_BREACHES", len(updates), updates.windows_missed, updates.deadline)
+# a stored count the upgrade computes, after the merge of the update breaches
+print("BREACH_COUNT", by_name["Before upgrade 1"].sla_breach_count)
 print("CANCELLED_STATUS", by_name["Before upgrade 2"].sla_status)

@@ -111,9 +111,12 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
+    # stored: the form's stat button reads it at every opening (a count query
+    # per form otherwise); the scan that adds breaches writes the ticket anyway
+    # (_mark_flagged), and a new ticket's breaches are known to be none.
     # compute_sudo: the count shows on the form of whoever reads the ticket
     sla_breach_count = fields.Integer(
-        compute="_compute_sla_breach_count", compute_sudo=True
+        compute="_compute_sla_breach_count", store=True, compute_sudo=True
     )
 
     @api.depends(
@@ -189,14 +192,10 @@ class HelpdeskTicket(models.Model):
         ]
         return domain if (operator == "=") == value else ["!", *domain]
 
+    @api.depends("sla_breach_ids")
     def _compute_sla_breach_count(self):
-        counts = dict(
-            self.env["helpdesk.sla.breach"]._read_group(
-                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
-            )
-        )
         for ticket in self:
-            ticket.sla_breach_count = counts.get(ticket, 0)
+            ticket.sla_breach_count = len(ticket.sla_breach_ids)
 
     def init(self):
         res = super().init()
