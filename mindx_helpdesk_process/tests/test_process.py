@@ -291,6 +291,24 @@ class TestProcessSteps(HelpdeskProcessCommon):
         self.assertEqual(html.count("fa-check-circle"), 2)
         self.assertIn("Tran Van Agent", html)
 
+    def test_checklist_times_in_the_context_time_zone(self):
+        """The web client's context gives the time zone (as the field depends
+        on it); without one, the user's. (Zones without daylight saving time:
+        the same offsets whatever the date.)"""
+        ticket = self._assessed()
+        received = ticket.received_date.replace(hour=15, minute=35)
+        ticket.sudo().received_date = received
+        self.env.user.tz = "Asia/Ho_Chi_Minh"
+
+        def received_row(tz):
+            context = {"tz": tz} if tz else {}
+            html = str(ticket.with_context(**context).process_checklist_html)
+            return html.split("1. Receive")[1].split("</tr>")[0]
+
+        self.assertIn("10:35", received_row(None))  # UTC+7, the user's
+        self.assertIn("3:35", received_row("UTC"))
+        self.assertIn("12:35", received_row("Asia/Tokyo"))  # UTC+9
+
 
 @tagged("post_install", "-at_install")
 class TestReplayTicket00003(Replay00003, HelpdeskProcessCommon):

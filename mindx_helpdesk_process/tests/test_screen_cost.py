@@ -40,11 +40,16 @@ class TestScreenCost(Replay00003, HelpdeskProcessCommon):
             with self.assertQueryCount(expected):
                 return request()
 
+    def _client_env(self):
+        """The agent's environment as a web client call makes it."""
+        context = web_client.client_context(self.env, self.agent.id)
+        return self.env(user=self.agent, context=context)
+
     def test_form_open_query_count(self):
         ticket, _stages = self._replay_00003()
-        agent_env = self.env(user=self.agent)
+        agent_env = self._client_env()
         spec = web_client.form_spec(agent_env, "helpdesk.ticket")
-        [values] = self._count(21, lambda: ticket.with_user(self.agent).web_read(spec))
+        [values] = self._count(20, lambda: ticket.with_env(agent_env).web_read(spec))
         self.assertEqual(len(values["process_step_ids"]), 10)
         self.assertEqual(values["stage_id"]["id"], ticket.stage_id.id)
 
@@ -53,14 +58,13 @@ class TestScreenCost(Replay00003, HelpdeskProcessCommon):
         tickets = self._create_ticket() | self._create_ticket(users_affected=16)
         self._force_stage(tickets[1], "in_progress")
         tickets |= self._create_ticket(is_blocking=True)
-        request = web_client.kanban_request(
-            self.env(user=self.agent), "helpdesk.ticket"
-        )
+        agent_env = self._client_env()
+        request = web_client.kanban_request(agent_env, "helpdesk.ticket")
         domain = [("team_id", "=", self.team.id)]
 
         def load():
             return web_client.kanban_load(
-                self.env["helpdesk.ticket"].with_user(self.agent),
+                agent_env["helpdesk.ticket"],
                 domain,
                 request,
                 KANBAN_CARDS,

@@ -31,6 +31,17 @@ ALWAYS_INVISIBLE = ("True", "1")
 X2MANY_LIMIT = 40  # an inline list's default page
 
 
+def client_context(env, user_id):
+    """The context the web client sends with every call of the user: the
+    session's user context (language, time zone: res.users.context_get) and
+    the company the switcher has selected (their own)."""
+    user = env(user=user_id).user
+    return {
+        **user.context_get(),
+        "allowed_company_ids": [user.company_id.id],
+    }
+
+
 def view(env, model, view_type):
     """The arch (parsed) of `model`'s default view, as get_views returns it to
     the client, and the type of every field of the models it shows (the

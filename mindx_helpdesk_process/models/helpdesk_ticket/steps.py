@@ -543,12 +543,15 @@ class HelpdeskTicket(models.Model):
 
     def _process_checklist_when_formatter(self):
         """A function giving a step's time as odoo.tools.format_datetime(env,
-        value, dt_format="short") does (the user's time zone, the context's
-        language), its time zone and locale looked up once: format_datetime
-        looks them up again for each value, most of the checklist's cost on the
-        form, which shows every done step's time."""
+        value, dt_format="short") does (the context's language), its time zone
+        and locale looked up once: format_datetime looks them up again for each
+        value, most of the checklist's cost on the form, which shows every done
+        step's time. The time zone is the context's, as the field depends on it
+        (and as fields.Datetime.context_timestamp reads it), else the user's:
+        the web client sends it with every call, so that the form does not read
+        the user and their partner for it."""
         try:
-            tz = pytz.timezone(self.env.user.tz or "UTC")
+            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
         except pytz.UnknownTimeZoneError:
             tz = pytz.utc
         locale = babel_locale_parse(get_lang(self.env).code)
@@ -567,7 +570,9 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         when_text = when_text or self._process_checklist_when_formatter()
         first_log = {}
-        for log in self.process_step_ids.sorted("date"):
+        # (sorted in Python: sorted("date") searches the logs again, a query
+        # for every form opened)
+        for log in self.process_step_ids.sorted(lambda log: (log.date, log.id)):
             first_log.setdefault(log.step, log)
         rows = []
         for number, (title, conditions, step) in enumerate(process_rules.CHECKLIST, 1):

@@ -100,8 +100,14 @@ class AnalysisFigure(Figure):
             log(f"  {env.cr.rowcount} step logs")
         self.bench.analyze("mindx")
 
+    def manager(self, env):
+        """The analysis as the manager's web client calls it."""
+        manager = self.bench.ctxs["mindx"]["manager"]
+        context = self.bench.web_client.client_context(env, manager)
+        return env(user=manager, context=context)[MODEL]
+
     def pivot(self, env):
-        analysis = env[MODEL].with_user(self.bench.ctxs["mindx"]["manager"])
+        analysis = self.manager(env)
         specs = measures(analysis.env, self.bench.web_client)
         groups = 0
         for i in range(len(ROWS) + 1):
@@ -112,7 +118,7 @@ class AnalysisFigure(Figure):
         return groups
 
     def list_page(self, env, request):
-        analysis = env[MODEL].with_user(self.bench.ctxs["mindx"]["manager"])
+        analysis = self.manager(env)
         page = analysis.web_search_read(
             [], request["spec"], limit=80, order=request["order"], count_limit=10_001
         )
@@ -120,8 +126,7 @@ class AnalysisFigure(Figure):
 
     def run(self):
         with self.bench.env("mindx", commit=False) as env:
-            manager = env(user=self.bench.ctxs["mindx"]["manager"])
-            request = self.bench.web_client.list_request(manager, MODEL)
+            request = self.bench.web_client.list_request(self.manager(env).env, MODEL)
         out = self.bench.measure(
             {
                 "pivot": ("mindx", lambda env, _p: self.pivot(env), None, None),

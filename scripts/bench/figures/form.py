@@ -29,15 +29,18 @@ class FormFigure(Figure):
 
     def spec(self, key):
         """harness.Harness.measure's spec: the form's specification (built once,
-        the client caches its views), then web_read as the agent."""
+        the client caches its views), then web_read as the agent, with the
+        context the client sends."""
         ctx = self.bench.ctxs[key]
         with self.bench.env(key, commit=False) as env:
+            context = self.bench.web_client.client_context(env, ctx["agent"])
             fields = self.bench.web_client.form_spec(
-                env(user=ctx["agent"]), "helpdesk.ticket"
+                env(user=ctx["agent"], context=context), "helpdesk.ticket"
             )
 
         def action(env, _prepared):
-            ticket = env["helpdesk.ticket"].with_user(ctx["agent"]).browse(ctx["seed"])
+            agent = env(user=ctx["agent"], context=context)
+            ticket = agent["helpdesk.ticket"].browse(ctx["seed"])
             [values] = ticket.web_read(fields)
             return len(values)
 

@@ -28,14 +28,15 @@ class KanbanFigure(Figure):
     def spec(self, key):
         ctx = self.bench.ctxs[key]
         with self.bench.env(key, commit=False) as env:
+            context = self.bench.web_client.client_context(env, ctx["agent"])
             request = self.bench.web_client.kanban_request(
-                env(user=ctx["agent"]), "helpdesk.ticket"
+                env(user=ctx["agent"], context=context), "helpdesk.ticket"
             )
         domain = [("team_id", "=", ctx["team"])]
 
         def action(env, _prepared):
             columns, cards = self.bench.web_client.kanban_load(
-                env["helpdesk.ticket"].with_user(ctx["agent"]),
+                env(user=ctx["agent"], context=context)["helpdesk.ticket"],
                 domain,
                 request,
                 CARDS,
