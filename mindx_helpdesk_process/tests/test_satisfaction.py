@@ -126,6 +126,21 @@ class TestSatisfaction(SatisfactionFixtures, HelpdeskProcessCommon):
             self._rate(ticket, rate, "Thanks")
             self.assertFalse(self._follow_ups(ticket), rate)
 
+    def test_share_of_happy_ratings_in_one_query(self):
+        """helpdesk_mgmt_rating's percentage, as its own compute gives it (Odoo's
+        grades), for many tickets at once."""
+        tickets = [self._resolved_ticket() for _i in range(3)]
+        for ticket, rates in zip(tickets, [(5, 1, 5), (3,), ()], strict=True):
+            for rate in rates:
+                self._rate(ticket, rate)  # a new rating request each time
+        expected = [66, 0, -1]  # 2 great of 3; an okay; nothing rated
+        tickets = self.env["helpdesk.ticket"].concat(*tickets)
+        self.assertEqual(tickets.mapped("positive_rate_percentage"), expected)
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            tickets._compute_percentage()
+        self.assertEqual(tickets.mapped("positive_rate_percentage"), expected)
+
     def test_without_a_leader_the_handler_follows_up(self):
         self.team.user_id = False
         ticket = self._resolved_ticket()

@@ -9,7 +9,10 @@ email (step 7) has asked already, so that second email is not sent.
 """
 
 from odoo import models
+from odoo.osv import expression
+from odoo.tools import float_round
 
+from odoo.addons.rating.models import rating_data
 from odoo.addons.rating.models.rating_data import RATING_LIMIT_OK
 
 from ...tools.email_text import text_as_html
@@ -17,6 +20,26 @@ from ...tools.email_text import text_as_html
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
+
+    def _compute_percentage(self):
+        """helpdesk_mgmt_rating's share of happy ratings (Odoo's grades), the
+        same figure, with one query for all the tickets: its own asks each
+        ticket's ratings in turn, a query a ticket at every creation (a sixth
+        of the time of a batch of tickets created)."""
+        domain = expression.AND([self._rating_domain(), [("rating", ">=", 1)]])
+        grades = {}
+        for res_id, rating, count in self.env["rating.rating"]._read_group(
+            domain, ["res_id", "rating"], ["__count"]
+        ):
+            grade = rating_data._rating_to_grade(float_round(rating, 1))
+            by_grade = grades.setdefault(res_id, dict.fromkeys(("great",), 0))
+            by_grade[grade] = by_grade.get(grade, 0) + count
+        for ticket in self:
+            by_grade = grades.get(ticket.id, {})
+            total = sum(by_grade.values())
+            ticket.positive_rate_percentage = (
+                by_grade["great"] * 100 / total if total else -1
+            )
 
     def _process_asks_rating(self):
         """Whether the closure email carries the rating request: a customer to
