@@ -8,6 +8,8 @@ with a Rating Email Template; on the stages with the role Closed the closure
 email (step 7) has asked already, so that second email is not sent.
 """
 
+from collections import Counter, defaultdict
+
 from odoo import models
 from odoo.osv import expression
 from odoo.tools import float_round
@@ -27,16 +29,15 @@ class HelpdeskTicket(models.Model):
         ticket's ratings in turn, a query a ticket at every creation (a sixth
         of the time of a batch of tickets created)."""
         domain = expression.AND([self._rating_domain(), [("rating", ">=", 1)]])
-        grades = {}
+        grades = defaultdict(Counter)  # ticket id: {grade: ratings}
         for res_id, rating, count in self.env["rating.rating"]._read_group(
             domain, ["res_id", "rating"], ["__count"]
         ):
             grade = rating_data._rating_to_grade(float_round(rating, 1))
-            by_grade = grades.setdefault(res_id, dict.fromkeys(("great",), 0))
-            by_grade[grade] = by_grade.get(grade, 0) + count
+            grades[res_id][grade] += count
         for ticket in self:
-            by_grade = grades.get(ticket.id, {})
-            total = sum(by_grade.values())
+            by_grade = grades.get(ticket.id, Counter())
+            total = by_grade.total()
             ticket.positive_rate_percentage = (
                 by_grade["great"] * 100 / total if total else -1
             )
