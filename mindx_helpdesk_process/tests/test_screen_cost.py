@@ -8,7 +8,7 @@ locked here, on the requests the web client sends (web_client.py), so that a
 field added to a view or a compute that starts reading per record shows up.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
@@ -55,9 +55,11 @@ class TestScreenCost(Replay00003, HelpdeskProcessCommon):
 
     def test_kanban_first_page_query_count(self):
         new, in_progress = (self.stage_by_role[r] for r in ("new", "in_progress"))
-        tickets = self._create_ticket() | self._create_ticket(users_affected=16)
-        self._force_stage(tickets[1], "in_progress")
-        tickets |= self._create_ticket(is_blocking=True)
+        # received an hour before the reading: one fixed clock, whatever the day
+        with freeze_all_time(READ_AT - timedelta(hours=1)):
+            tickets = self._create_ticket() | self._create_ticket(users_affected=16)
+            self._force_stage(tickets[1], "in_progress")
+            tickets |= self._create_ticket(is_blocking=True)
         agent_env = self._client_env()
         request = web_client.kanban_request(agent_env, "helpdesk.ticket")
         domain = [("team_id", "=", self.team.id)]
