@@ -3,7 +3,7 @@
 {
     "name": "Helpdesk Support Process",
     "summary": "Make the helpdesk follow, check and measure a 7-step support process",
-    "version": "18.0.1.5.1",
+    "version": "18.0.1.6.0",
     "category": "After-Sales",
     "website": "https://github.com/mindx/mindx_helpdesk_process",
     "author": "MindX",

@@ -30,3 +30,4 @@ from . import test_email_templates_config
 from . import test_major_incident
 from . import test_escalation_webhook
 from . import test_screen_cost
+from . import test_migrations

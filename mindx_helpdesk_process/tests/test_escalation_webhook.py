@@ -14,9 +14,13 @@ import tempfile
 from datetime import timedelta
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import mail_new_test_user
 
 from ..models import helpdesk_escalation_delivery as outbox
 from ..tools import webhook
@@ -155,6 +159,37 @@ class TestEscalationWebhook(HelpdeskProcessCommon):
         )
         self.assertFalse(self._deliver(), "nothing left to post")
         self.assertEqual(len(self.sink.requests), 1)
+
+    def test_deliveries_behind_the_tickets_stat_button(self):
+        """The form counts the deliveries (stored: opening a ticket does not
+        search them) and its stat button, for agents only, opens them."""
+        self._hook()
+        self.assertEqual(self._create_ticket().escalation_delivery_count, 0)
+        ticket = self._escalate()
+        delivery = ticket.escalation_delivery_ids
+        self.assertEqual(ticket.escalation_delivery_count, 1)
+        action = ticket.with_user(self.agent).action_view_escalation_deliveries()
+        self.assertEqual((action["res_id"], action["view_mode"]), (delivery.id, "form"))
+        self.assertEqual(
+            self.env[action["res_model"]]
+            .with_user(self.agent)
+            .browse(delivery.id)
+            .state,
+            "pending",
+        )
+        delivery.sudo().copy({"state": "failed"})
+        self.assertEqual(ticket.escalation_delivery_count, 2)
+        action = ticket.with_user(self.agent).action_view_escalation_deliveries()
+        self.assertEqual(action["domain"], [("ticket_id", "=", ticket.id)])
+        self.assertEqual((action["res_id"], action["view_mode"]), (0, "list,form"))
+        button = "//button[@name='action_view_escalation_deliveries']"
+        employee = mail_new_test_user(
+            self.env, login="mindx_employee", groups="base.group_user"
+        )
+        for user, shown in ((self.agent, True), (employee, False)):
+            arch = ticket.with_user(user).get_views([(False, "form")])
+            form = etree.fromstring(arch["views"]["form"]["arch"])
+            self.assertEqual(bool(form.xpath(button)), shown, user.name)
 
     def test_the_step_does_not_wait_for_a_slow_endpoint(self):
         """An endpoint that answers after two seconds does not slow the step down:

@@ -291,6 +291,18 @@ class TestProcessSteps(HelpdeskProcessCommon):
         self.assertEqual(html.count("fa-check-circle"), 2)
         self.assertIn("Tran Van Agent", html)
 
+    def test_checklist_shows_late_steps(self):
+        """A step logged after its target says Late on its row, as the timeline
+        does; steps without a target say nothing."""
+        ticket = self._assessed()
+        ticket.sudo().received_date = ticket.received_date - timedelta(hours=2)
+        self._send_step_email(ticket, "ack")
+        ack = ticket.process_step_ids.filtered(lambda log: log.step == "ack")
+        self.assertEqual(ack.target_state, "missed")
+        html = str(ticket.process_checklist_html)
+        self.assertIn(">Late</span>", html.split("3. Acknowledge")[1].split("</tr>")[0])
+        self.assertEqual(html.count("</span>"), 1, "the assessment has no target")
+
     def test_checklist_times_in_the_context_time_zone(self):
         """The web client's context gives the time zone (as the field depends
         on it); without one, the user's. (Zones without daylight saving time:
@@ -305,9 +317,13 @@ class TestProcessSteps(HelpdeskProcessCommon):
             html = str(ticket.with_context(**context).process_checklist_html)
             return html.split("1. Receive")[1].split("</tr>")[0]
 
-        self.assertIn("10:35", received_row(None))  # UTC+7, the user's
-        self.assertIn("3:35", received_row("UTC"))
-        self.assertIn("12:35", received_row("Asia/Tokyo"))  # UTC+9
+        self.assertIn("22:35", received_row(None))  # UTC+7, the user's
+        # the language's date and time formats, as the web client shows a
+        # datetime field (English: month first, 24-hour clock, no seconds)
+        self.assertIn(
+            f"<td>{received.strftime('%m/%d/%Y')} 15:35</td>", received_row("UTC")
+        )
+        self.assertIn("00:35", received_row("Asia/Tokyo"))  # UTC+9, the next day
 
 
 @tagged("post_install", "-at_install")
@@ -396,6 +412,10 @@ class TestReplayTicket00003(Replay00003, HelpdeskProcessCommon):
                 ("resolve", self._at("22:35") + timedelta(hours=4), "met"),
             ],
         )
+        # the checklist's rows say it too: ACK, escalation and resolution
+        html = str(ticket.process_checklist_html)
+        self.assertEqual(html.count(">On time</span>"), 3)
+        self.assertNotIn(">Late</span>", html)
 
 
 @tagged("post_install", "-at_install")

@@ -14,6 +14,7 @@ from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import freeze_all_time
 
+from ..models.process_rules import STEP_INPUTS
 from ..tools import web_client
 from .common import HelpdeskProcessCommon
 from .seed_00003 import Replay00003
@@ -22,6 +23,13 @@ from .seed_00003 import Replay00003
 # (deadlines, countdowns) see the same ticket whatever the day the suite runs
 READ_AT = datetime(2026, 11, 30, 9, 0)
 KANBAN_CARDS = 80
+# what the step dialogs record, shown in the timeline dialog only
+STEP_TEXTS = {
+    fname
+    for inputs in STEP_INPUTS.values()
+    for fname in inputs
+    if fname not in ("users_affected", "is_blocking")
+}
 
 
 @tagged("post_install", "-at_install", "is_query_count")
@@ -46,12 +54,57 @@ class TestScreenCost(Replay00003, HelpdeskProcessCommon):
         return self.env(user=self.agent, context=context)
 
     def test_form_open_query_count(self):
+        """The form reads neither the step log nor the steps' texts (the
+        timeline dialog does): its checklist reads the logs in one query."""
         ticket, _stages = self._replay_00003()
         agent_env = self._client_env()
         spec = web_client.form_spec(agent_env, "helpdesk.ticket")
-        [values] = self._count(20, lambda: ticket.with_env(agent_env).web_read(spec))
-        self.assertEqual(len(values["process_step_ids"]), 10)
+        self.assertFalse(set(spec) & {"process_step_ids", *STEP_TEXTS})
+        [values] = self._count(13, lambda: ticket.with_env(agent_env).web_read(spec))
+        checklist = str(values["process_checklist_html"])
+        self.assertEqual(checklist.count("fa-check-circle"), 7)
+        self.assertEqual(checklist.count(">On time</span>"), 3)
         self.assertEqual(values["stage_id"]["id"], ticket.stage_id.id)
+
+    def test_timeline_dialog_query_count(self):
+        """The Process tab's "Timeline and what the steps recorded" opens the
+        ticket in a form of its own: the ten logged steps and the texts."""
+        ticket, _stages = self._replay_00003()
+        agent_env = self._client_env()
+        action = ticket.with_env(agent_env).action_view_process_timeline()
+        self.assertEqual((action["res_id"], action["target"]), (ticket.id, "new"))
+        [(view_id, _type)] = action["views"]
+        spec = web_client.form_spec(agent_env, "helpdesk.ticket", view_id)
+        self.assertLessEqual(set(STEP_TEXTS), set(spec))
+        [values] = self._count(3, lambda: ticket.with_env(agent_env).web_read(spec))
+        self.assertEqual(len(values["process_step_ids"]), 10)
+        self.assertEqual(values["root_cause"], ticket.root_cause)
+
+    def test_steps_texts_fetched_apart(self):
+        """Reading a ticket (a list, the gate, the mail gateway) does not fetch
+        the texts the step dialogs record: they are a prefetch group of their
+        own, read together when one is needed."""
+        ticket, _stages = self._replay_00003()
+        self.env.invalidate_all()
+        ticket = ticket.with_user(self.agent)
+        cache = self.env.cache
+
+        def cached(fnames):
+            return {
+                fname
+                for fname in fnames
+                if cache.contains(ticket, ticket._fields[fname])
+            }
+
+        self.assertTrue(ticket.name)
+        self.assertEqual(
+            cached({"description", "stage_id", "ack_date"}),
+            {"description", "stage_id", "ack_date"},
+        )
+        self.assertFalse(cached(STEP_TEXTS))
+        with self.assertQueryCount(1):
+            self.assertTrue(ticket.root_cause)
+        self.assertEqual(cached(STEP_TEXTS), STEP_TEXTS)
 
     def test_kanban_first_page_query_count(self):
         new, in_progress = (self.stage_by_role[r] for r in ("new", "in_progress"))

@@ -42,11 +42,11 @@ def client_context(env, user_id):
     }
 
 
-def view(env, model, view_type):
-    """The arch (parsed) of `model`'s default view, as get_views returns it to
-    the client, and the type of every field of the models it shows (the
-    widgets' dependencies included)."""
-    views = env[model].get_views([(False, view_type)])
+def view(env, model, view_type, view_id=False):
+    """The arch (parsed) of `model`'s view (its default one without
+    `view_id`), as get_views returns it to the client, and the type of every
+    field of the models it shows (the widgets' dependencies included)."""
+    views = env[model].get_views([(view_id, view_type)])
     arch = etree.fromstring(views["views"][view_type]["arch"])
     models = {
         name: {"fields": env[name].fields_get(attributes=["type", "relation"])}
@@ -101,9 +101,9 @@ def _x2many_spec(node, models, info):
     return None
 
 
-def form_spec(env, model):
+def form_spec(env, model, view_id=False):
     """The form's specification (the client adds display_name, its title)."""
-    arch, models = view(env, model, "form")
+    arch, models = view(env, model, "form", view_id)
     return {**fields_spec(arch, models, model), "display_name": {}}
 
 

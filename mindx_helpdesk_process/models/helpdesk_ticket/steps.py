@@ -3,13 +3,12 @@
 """The seven steps: when each was done and what it found, the header buttons
 and their dialogs, recording a step and moving the ticket on, the checklist."""
 
-import babel.dates
 import pytz
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools.misc import babel_locale_parse, get_lang
+from odoo.tools.misc import get_lang
 
 from odoo.addons.base.models.res_partner import _lang_get
 
@@ -17,14 +16,23 @@ from ...tools.email_text import text_as_html
 from .. import process_rules, sla_rules
 from ..process_rules import AGENTS, INPUT_LABELS, REPORT_OWN_STEPS
 
+# the prefetch group of the texts the step dialogs record (assessment_note...)
+RECORD_PREFETCH = "mindx_process_record"
+
 CHECK_ICONS = {
     "done": Markup('<i class="fa fa-check-circle text-success" title="Done"/>'),
     "skipped": Markup('<i class="fa fa-minus-circle text-muted" title="Not needed"/>'),
     "todo": Markup('<i class="fa fa-circle-o text-muted" title="To do"/>'),
 }
 
-# a checklist row: icon, number, title, when, who
-CHECKLIST_ROW = Markup("<tr><td>%s</td><td>%s. %s</td><td>%s</td><td>%s</td></tr>")
+# a checklist row: icon, number, title, when, who, on time or late
+CHECKLIST_ROW = Markup(
+    "<tr><td>%s</td><td>%s. %s</td><td>%s</td><td>%s</td><td>%s</td></tr>"
+)
+TARGET_BADGES = {
+    "met": Markup('<span class="badge rounded-pill text-bg-success">%s</span>'),
+    "missed": Markup('<span class="badge rounded-pill text-bg-danger">%s</span>'),
+}
 CHECKLIST_TABLE = Markup(
     '<table class="table table-sm o_mindx_process_checklist"><tbody>%s</tbody></table>'
 )
@@ -135,74 +143,98 @@ class HelpdeskTicket(models.Model):
         help="The current step in plain words, as the customer sees it.",
     )
     # -- what the steps found and decided (internal unless sent by an email) --
+    # Fetched together, apart from the ticket's other fields (RECORD_PREFETCH):
+    # most reads of a ticket need none of them (lists, kanban, the gate, the
+    # mail gateway), and a prefetch checks every field's groups.
     assessment_note = fields.Text(
         string=INPUT_LABELS["assessment_note"],
         help="Impact, urgency and planned next steps (internal).",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     investigation_findings = fields.Text(
         string=INPUT_LABELS["investigation_findings"],
         help="Monitoring, logs and what they show (internal).",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     investigation_scope = fields.Text(
         string=INPUT_LABELS["investigation_scope"],
         help="Who and what is affected, and what not.",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     investigation_hypothesis = fields.Text(
-        string=INPUT_LABELS["investigation_hypothesis"], groups=AGENTS
+        string=INPUT_LABELS["investigation_hypothesis"],
+        groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     investigation_decision = fields.Text(
         string=INPUT_LABELS["investigation_decision"],
         help="E.g. escalate to the Dev Team, or fix in-house.",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     workaround = fields.Text(
         string=INPUT_LABELS["workaround"],
         help="What the customer can do meanwhile; quoted in customer emails.",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     escalation_request = fields.Text(
         string=INPUT_LABELS["escalation_request"],
         help="What the Dev Team is asked for (e.g. a temporary fix now, a "
         "permanent one in the next release).",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     escalation_links = fields.Text(
         string=INPUT_LABELS["escalation_links"],
         help="Monitoring dashboards, logs, screenshots.",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
-    root_cause = fields.Text(string=INPUT_LABELS["root_cause"], groups=AGENTS)
+    root_cause = fields.Text(
+        string=INPUT_LABELS["root_cause"], groups=AGENTS, prefetch=RECORD_PREFETCH
+    )
     resolution_summary = fields.Text(
         string=INPUT_LABELS["resolution_summary"],
         help="The fix, and how it was verified.",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     permanent_fix_plan = fields.Text(
-        string=INPUT_LABELS["permanent_fix_plan"], groups=AGENTS
+        string=INPUT_LABELS["permanent_fix_plan"],
+        groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     verification_checklist = fields.Text(
         string=INPUT_LABELS["verification_checklist"],
         help="What the customer should check; quoted in the resolution email.",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     customer_confirmation = fields.Text(
         string=INPUT_LABELS["customer_confirmation"],
         help="The customer's own words confirming the resolution.",
+        prefetch=RECORD_PREFETCH,
     )
     follow_up_plan = fields.Text(
         string=INPUT_LABELS["follow_up_plan"],
         help="Monitoring and next steps after closure; quoted in the closure email.",
         groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
-    lessons_learned = fields.Text(string=INPUT_LABELS["lessons_learned"], groups=AGENTS)
+    lessons_learned = fields.Text(
+        string=INPUT_LABELS["lessons_learned"], groups=AGENTS, prefetch=RECORD_PREFETCH
+    )
     incident_pattern = fields.Text(
-        string=INPUT_LABELS["incident_pattern"], groups=AGENTS
+        string=INPUT_LABELS["incident_pattern"], groups=AGENTS, prefetch=RECORD_PREFETCH
     )
     kb_recommendation = fields.Text(
-        string=INPUT_LABELS["kb_recommendation"], groups=AGENTS
+        string=INPUT_LABELS["kb_recommendation"],
+        groups=AGENTS,
+        prefetch=RECORD_PREFETCH,
     )
     incident_report_lang = fields.Selection(
         selection=_lang_get,
@@ -237,17 +269,19 @@ class HelpdeskTicket(models.Model):
                 and not ticket.escalation_date
             )
 
-    @api.depends(
-        "received_date",
-        "process_step_ids",
-        *process_rules.STEP_DATE_FIELDS,
-    )
+    # Not on process_step_ids: a step's log is written with its date on the
+    # ticket (which invalidates) and never changed; and following that one2many
+    # would make every form search the logs twice (issue #24).
+    @api.depends("received_date", "class_of_service", *process_rules.STEP_DATE_FIELDS)
     @api.depends_context("lang", "tz")
     def _compute_process_checklist_html(self):
         # one formatter for all the rows of all the tickets (see its docstring)
         when_text = self._process_checklist_when_formatter()
+        first_logs = self._process_first_logs()
         for ticket in self:
-            ticket.process_checklist_html = ticket._process_checklist_markup(when_text)
+            ticket.process_checklist_html = ticket._process_checklist_markup(
+                when_text, first_logs[ticket.id]
+            )
 
     @api.depends("process_role", "ack_date", "escalation_date", "confirmation_date")
     @api.depends_context("lang")
@@ -542,38 +576,89 @@ class HelpdeskTicket(models.Model):
         return False
 
     def _process_checklist_when_formatter(self):
-        """A function giving a step's time as odoo.tools.format_datetime(env,
-        value, dt_format="short") does (the context's language), its time zone
-        and locale looked up once: format_datetime looks them up again for each
-        value, most of the checklist's cost on the form, which shows every done
-        step's time. The time zone is the context's, as the field depends on it
-        (and as fields.Datetime.context_timestamp reads it), else the user's:
-        the web client sends it with every call, so that the form does not read
-        the user and their partner for it."""
+        """A function giving a step's time as the web client shows a datetime
+        field: in the language's date and time formats (without seconds), in the
+        context's time zone. Built once for all the times of all the tickets: the
+        checklist shows every done step's time, and babel's formatting, looking
+        up the zone and the locale again for each value, was most of its cost.
+        The time zone is the context's, as the field depends on it (and as
+        fields.Datetime.context_timestamp reads it), else the user's: the web
+        client sends it with every call, so that the form does not read the user
+        and their partner for it."""
         try:
             tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
         except pytz.UnknownTimeZoneError:
             tz = pytz.utc
-        locale = babel_locale_parse(get_lang(self.env).code)
+        lang = get_lang(self.env)
+        time_format = lang.time_format.replace(":%S", "")
+        pattern = f"{lang.date_format} {time_format}"
 
         def when_text(value):
-            localized = pytz.utc.localize(value, is_dst=False).astimezone(tz)
-            return babel.dates.format_datetime(localized, "short", locale=locale)
+            return (
+                pytz.utc.localize(value, is_dst=False).astimezone(tz).strftime(pattern)
+            )
 
         return when_text
 
-    def _process_checklist_markup(self, when_text=None):
-        """The 7 steps as an HTML table: done or not, when and by whom.
+    def action_view_process_timeline(self):
+        """The ticket's timeline (every logged step, against its target) and what
+        the done steps recorded, in a dialog: the form would otherwise read the
+        logs and the 17 texts at every opening, each text checked against the
+        agents' group (issue #24)."""
+        self.ensure_one()
+        view = self.env.ref("mindx_helpdesk_process.helpdesk_ticket_view_form_timeline")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Timeline of %(ticket)s", ticket=self.display_name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(view.id, "form")],
+            "target": "new",
+        }
 
-        `when_text`: the times' formatter (_process_checklist_when_formatter),
-        built once by the caller for many tickets."""
+    def _process_first_logs(self):
+        """{ticket id: {step: its first log}} for these tickets, in one query
+        (the one2many would search the logs, then read them)."""
+        first_logs = {ticket_id: {} for ticket_id in self._ids}
+        ticket_ids = [ticket_id for ticket_id in self._ids if ticket_id]
+        if not ticket_ids:
+            return first_logs
+        logs = (
+            self.env["helpdesk.ticket.step"]
+            .sudo()
+            .search_fetch(
+                [("ticket_id", "in", ticket_ids)],
+                [
+                    "ticket_id",
+                    "step",
+                    "date",
+                    "user_id",
+                    "via_ticket_id",
+                    "target_state",
+                ],
+                order="date, id",
+            )
+        )
+        for log in logs:
+            first_logs[log.ticket_id.id].setdefault(log.step, log)
+        return first_logs
+
+    def _process_checklist_markup(self, when_text=None, first_log=None):
+        """The 7 steps as an HTML table: done or not, when, by whom, and whether
+        on time when the step had a target.
+
+        `when_text`: the times' formatter (_process_checklist_when_formatter);
+        `first_log`: {step: its first log} (_process_first_logs). Both built
+        once by the caller for many tickets."""
         self.ensure_one()
         when_text = when_text or self._process_checklist_when_formatter()
-        first_log = {}
-        # (sorted in Python: sorted("date") searches the logs again, a query
-        # for every form opened)
-        for log in self.process_step_ids.sorted(lambda log: (log.date, log.id)):
-            first_log.setdefault(log.step, log)
+        if first_log is None:
+            first_log = self._process_first_logs()[self.id]
+        target_labels = dict(
+            self.env["helpdesk.ticket.step"]
+            ._fields["target_state"]
+            ._description_selection(self.env)
+        )
         rows = []
         for number, (title, conditions, step) in enumerate(process_rules.CHECKLIST, 1):
             done = all(process_rules.CONDITIONS[c].test(self) for c in conditions)
@@ -599,9 +684,18 @@ class HelpdeskTicket(models.Model):
                     if when
                     else (self.env._("not needed") if skipped else ""),
                     self._process_checklist_who(log),
+                    self._process_checklist_target(log, number, target_labels),
                 )
             )
         return CHECKLIST_TABLE % Markup("").join(rows)
+
+    @staticmethod
+    def _process_checklist_target(log, number, labels):
+        """The step's log against its target, as the timeline shows it (the
+        first row is the receipt: the assessment's log is the second's)."""
+        if not log or number == 1 or not log.target_state:
+            return ""
+        return TARGET_BADGES[log.target_state] % labels[log.target_state]
 
     def _process_checklist_who(self, log):
         """Who did a step, and through which main ticket for a report of a major

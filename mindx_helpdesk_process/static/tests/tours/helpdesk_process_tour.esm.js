@@ -58,21 +58,39 @@ function checklistDone(count) {
     };
 }
 
-/** The Process tab's step list has `count` rows, the last one being `label`. */
-function timelineHas(count, label) {
+/**
+ * The Process tab's timeline dialog lists `count` steps, one being `label`, and
+ * shows what the steps recorded ({field: text it contains}).
+ */
+function timelineHas(count, label, recorded = {}) {
     return [
         {
-            content: `The step list shows ${count} step(s)`,
-            trigger: `${STEP_LIST} .o_data_row:eq(${count - 1})`,
+            content: "Open the timeline from the Process tab",
+            trigger: ".o_form_view button[name=action_view_process_timeline]",
+            run: "click",
+        },
+        {
+            content: `The timeline shows ${count} step(s)`,
+            trigger: `.modal ${STEP_LIST} .o_data_row:eq(${count - 1})`,
         },
         {
             content: `... and no more than ${count}`,
-            trigger: `${STEP_LIST}:not(:has(.o_data_row:eq(${count})))`,
+            trigger: `.modal ${STEP_LIST}:not(:has(.o_data_row:eq(${count})))`,
         },
         {
-            content: `The step list shows "${label}"`,
-            trigger: `${STEP_LIST} .o_data_row td:contains("${label}")`,
+            content: `The timeline shows "${label}"`,
+            trigger: `.modal ${STEP_LIST} .o_data_row td:contains("${label}")`,
         },
+        ...Object.entries(recorded).map(([field, text]) => ({
+            content: `The dialog shows the recorded "${field}"`,
+            trigger: `.modal .o_field_widget[name=${field}]:contains("${text}")`,
+        })),
+        {
+            content: "Close the timeline",
+            trigger: ".modal .modal-footer button:contains(Close)",
+            run: "click",
+        },
+        {content: "The timeline is closed", trigger: NO_DIALOG},
     ];
 }
 
@@ -363,7 +381,11 @@ registry.category("web_tour.tours").add("mindx_helpdesk_process_agent_tour", {
         }),
         stageIs("Done"),
         checklistDone(7),
-        ...timelineHas(10, "Log final summary"),
+        ...timelineHas(10, "Log final summary", {
+            assessment_note: "16 coordinators blocked",
+            root_cause: "Connection pool too small",
+            lessons_learned: "Watch the pool usage before exam weeks.",
+        }),
         {
             content: "No step button left",
             trigger: ".o_form_view .o_statusbar_buttons:not(:has(button.btn-primary))",
