@@ -33,7 +33,9 @@ TICKETS="/odoo/action-helpdesk_mgmt.helpdesk_ticket_action"
 shot() { "$VENV/bin/python" "$REPO_DIR/scripts/screenshot.py" --base "$BASE" --db "$DB" \
     --login leader --password leader --wait 12 "$@"; }
 
-shot "$TICKETS/$SEED" "$OUT/screenshot_ticket_process.png" --height 2700
+shot "$TICKETS/$SEED" "$OUT/screenshot_ticket_process.png" --height 1900
+shot "$TICKETS/$SEED" "$OUT/screenshot_ticket_timeline.png" --height 1900 \
+    --click "button[name=action_view_process_timeline]"
 shot "$TICKETS?view_type=kanban" "$OUT/screenshot_kanban_class_sla.png"
 shot "$TICKETS/$NEW" "$OUT/screenshot_refused_move.png" \
     --click ".o_statusbar_status button:text(Awaiting)"

@@ -291,6 +291,17 @@ class TestProcessSteps(HelpdeskProcessCommon):
         self.assertEqual(html.count("fa-check-circle"), 2)
         self.assertIn("Tran Van Agent", html)
 
+    def test_checklist_while_editing_the_form(self):
+        """An input of the class changed in the form recomputes the checklist on
+        the record being edited (a new id whose origin is the ticket): it still
+        says who did each step."""
+        ticket = self._assessed()
+        before = ticket.class_of_service
+        with Form(ticket.with_user(self.agent)) as form:
+            form.users_affected = 1 if ticket.users_affected > 1 else 40
+            self.assertNotEqual(form.class_of_service, before)
+            self.assertIn("Tran Van Agent", str(form.process_checklist_html))
+
     def test_checklist_shows_late_steps(self):
         """A step logged after its target says Late on its row, as the timeline
         does; steps without a target say nothing."""

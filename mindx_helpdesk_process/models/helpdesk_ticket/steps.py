@@ -3,6 +3,8 @@
 """The seven steps: when each was done and what it found, the header buttons
 and their dialogs, recording a step and moving the ticket on, the checklist."""
 
+from collections import defaultdict
+
 import pytz
 from markupsafe import Markup
 
@@ -618,30 +620,30 @@ class HelpdeskTicket(models.Model):
 
     def _process_first_logs(self):
         """{ticket id: {step: its first log}} for these tickets, in one query
-        (the one2many would search the logs, then read them)."""
-        first_logs = {ticket_id: {} for ticket_id in self._ids}
-        ticket_ids = [ticket_id for ticket_id in self._ids if ticket_id]
-        if not ticket_ids:
-            return first_logs
-        logs = (
-            self.env["helpdesk.ticket.step"]
-            .sudo()
-            .search_fetch(
-                [("ticket_id", "in", ticket_ids)],
-                [
-                    "ticket_id",
-                    "step",
-                    "date",
-                    "user_id",
-                    "via_ticket_id",
-                    "target_state",
-                ],
-                order="date, id",
+        (the one2many would search the logs, then read them). A ticket being
+        edited in the form (a new id with an origin) has its origin's logs."""
+        origins = {ticket.id: ticket._origin.id for ticket in self}
+        first_logs = defaultdict(dict)
+        if any(origins.values()):
+            logs = (
+                self.env["helpdesk.ticket.step"]
+                .sudo()
+                .search_fetch(
+                    [("ticket_id", "in", [i for i in origins.values() if i])],
+                    [
+                        "ticket_id",
+                        "step",
+                        "date",
+                        "user_id",
+                        "via_ticket_id",
+                        "target_state",
+                    ],
+                    order="date, id",
+                )
             )
-        )
-        for log in logs:
-            first_logs[log.ticket_id.id].setdefault(log.step, log)
-        return first_logs
+            for log in logs:
+                first_logs[log.ticket_id.id].setdefault(log.step, log)
+        return {ticket_id: first_logs[origin] for ticket_id, origin in origins.items()}
 
     def _process_checklist_markup(self, when_text=None, first_log=None):
         """The 7 steps as an HTML table: done or not, when, by whom, and whether
