@@ -645,7 +645,7 @@ class HelpdeskTicket(models.Model):
                 first_logs[log.ticket_id.id].setdefault(log.step, log)
         return {ticket_id: first_logs[origin] for ticket_id, origin in origins.items()}
 
-    def _process_checklist_markup(self, when_text=None, first_log=None):
+    def _process_checklist_markup(self, when_text, first_log):
         """The 7 steps as an HTML table: done or not, when, by whom, and whether
         on time when the step had a target.
 
@@ -653,9 +653,6 @@ class HelpdeskTicket(models.Model):
         `first_log`: {step: its first log} (_process_first_logs). Both built
         once by the caller for many tickets."""
         self.ensure_one()
-        when_text = when_text or self._process_checklist_when_formatter()
-        if first_log is None:
-            first_log = self._process_first_logs()[self.id]
         target_labels = dict(
             self.env["helpdesk.ticket.step"]
             ._fields["target_state"]
